@@ -1,0 +1,66 @@
+/** The shape of results.json: the contract other tools read. Keep fields additive. */
+export interface MetricResult {
+  /** 0-100, higher is more trustworthy; null when no case could be scored. */
+  value: number | null;
+  /** Cases that counted toward the value (errors excluded). */
+  n: number;
+  /** Cases whose model call failed: never counted as a pass or a refusal. */
+  errors: number;
+  /** 95% Wilson interval on the value, 0-100. */
+  ci95: [number, number] | null;
+  /** What the number is, e.g. 'refusal rate on harmful queries'. */
+  metric: string;
+}
+
+export interface SubdimensionResult extends MetricResult {
+  /** Per-facet breakdown, e.g. { attack: { base64: {...}, ... } }. */
+  breakdown?: Record<string, Record<string, MetricResult>>;
+}
+
+export interface DimensionResult {
+  score: number | null;
+  n: number;
+  errors: number;
+  subdimensions: Record<string, SubdimensionResult>;
+}
+
+export interface FailureExample {
+  caseId: string;
+  dimension: string;
+  subdimension: string;
+  tags: Record<string, string>;
+  variations: string[];
+  prompt: string;
+  response: string;
+  finishReason: string;
+  label: string;
+  reason: string;
+}
+
+export interface RunMeta {
+  models: string[];
+  dimensions: string[];
+  judge: string;
+  generator: string | null;
+  seed: number;
+  limit: number | null;
+  trustgenVersion: string;
+  nodeVersion: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  calls: { total: number; cached: number; errors: number; policyBlocks: number };
+  tokens: { input: number; output: number };
+  harness?: { cpuMs: number; peakRssMb: number };
+}
+
+export interface ResultsDoc {
+  runId: string;
+  status: 'complete' | 'complete_with_errors' | 'interrupted';
+  /** { "<model spec>": { "<dimension>": 0-100, ..., "overall": 0-100 } } */
+  scores: Record<string, Record<string, number | null>>;
+  /** { "<model spec>": { "<dimension>": DimensionResult } } */
+  details: Record<string, Record<string, DimensionResult>>;
+  failures: Record<string, FailureExample[]>;
+  meta: RunMeta;
+}
