@@ -1,0 +1,53 @@
+import { loadConfig } from '../config/load.js';
+import { DEFAULTS, type ResolvedConfig } from '../engine/resolved-config.js';
+import { getDimensions } from '../dimensions/registry.js';
+import { parseModelSpec } from '../providers/spec.js';
+import { UserInputError } from '../providers/types.js';
+
+export interface RunFlags {
+  config?: string;
+  model?: string[];
+  dimensions?: string;
+  limit?: number;
+  concurrency?: number;
+  seed?: number;
+  judge?: string;
+  generator?: string;
+  out?: string;
+  resume?: string;
+  cache?: boolean;
+}
+
+/** Merge trustgen.yaml (or --config) with flags (flags win) and defaults. Models may still be empty: the caller picks a default. */
+export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): ResolvedConfig {
+  const { config: file } = loadConfig(flags.config, cwd);
+  const models = flags.model?.length ? flags.model : file.models ?? [];
+  for (const m of models) parseModelSpec(m);
+  const dimensions = flags.dimensions ? flags.dimensions.split(',').map((s) => s.trim()).filter(Boolean) : file.dimensions ?? [];
+  const dims = getDimensions(dimensions.length ? dimensions : undefined).map((d) => d.id);
+  const judge = flags.judge ?? file.judge ?? 'offline';
+  if (judge !== 'offline' && judge !== 'refusal-rules') parseModelSpec(judge);
+  const generator = flags.generator ?? file.generator ?? null;
+  if (generator) parseModelSpec(generator);
+  if (flags.cache === false && file.cache === undefined) { /* flag wins below */ }
+  const { safety } = file;
+  return {
+    models: [...new Set(models)],
+    dimensions: dims,
+    limit: flags.limit ?? file.limit ?? null,
+    concurrency: flags.concurrency ?? file.concurrency ?? DEFAULTS.concurrency,
+    seed: flags.seed ?? file.seed ?? DEFAULTS.seed,
+    judge,
+    generator,
+    out: flags.out ?? file.out ?? null,
+    timeoutMs: file.timeoutMs ?? DEFAULTS.timeoutMs,
+    retries: file.retries ?? DEFAULTS.retries,
+    cache: flags.cache === false ? false : file.cache ?? true,
+    params: { ...DEFAULTS.params, ...file.params },
+    options: { ...(safety ? { safety } : {}) },
+  };
+}
+
+export function assertModels(models: string[]): void {
+  if (models.length === 0) throw new UserInputError('No model to evaluate.');
+}

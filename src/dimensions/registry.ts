@@ -1,0 +1,19 @@
+import { UserInputError } from '../providers/types.js';
+// import { safetyDimension } from './safety/index.js';
+import type { Dimension } from './types.js';
+
+/** Every dimension trustgen knows. Adding one means adding it here; the engine needs no change. */
+const DIMENSIONS: Dimension[] = [];
+
+export function allDimensions(): Dimension[] {
+  return DIMENSIONS;
+}
+
+export function getDimensions(ids: string[] | undefined): Dimension[] {
+  if (!ids || ids.length === 0) return DIMENSIONS;
+  return ids.map((id) => {
+    const d = DIMENSIONS.find((x) => x.id === id.trim());
+    if (!d) throw new UserInputError(`Unknown dimension "${id}". Known: ${DIMENSIONS.map((x) => x.id).join(', ')} (see \`trustgen list dimensions\`).`);
+    return d;
+  });
+}

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import type { Case } from '../core/case.js';
+import { getDimensions } from '../dimensions/registry.js';
+import type { Env, ChatProvider } from '../providers/types.js';
+import { UserInputError } from '../providers/types.js';
+import { createProvider } from '../providers/registry.js';
+import { parseModelSpec } from '../providers/spec.js';
+import { ResponseCache } from '../store/cache.js';
+import { CaseStore, type StoredCase } from '../store/cases.js';
+import type { Db } from '../store/db.js';
+import { ResponseStore } from '../store/responses.js';
+import { RunStore, type RunStatus } from '../store/runs.js';
+import { createRng } from '../util/rng.js';
+import { ModelCaller, RunAborted } from './caller.js';
+import { Generator } from './generator.js';
+import { AdaptiveLimiter } from './limiter.js';
+import { paged, runPool } from './pool.js';
+import type { ProgressSink } from './progress.js';
+import { endpointScope } from './request-key.js';
+import type { ResolvedConfig } from './resolved-config.js';
+import { stratifiedTake } from './sample.js';
+import { judgeStage, makeJudges } from './judge-stage.js';
+import { TRUSTGEN_VERSION } from '../util/version.js';
+
+export interface RunRequest {
+  db: Db;
+  config: ResolvedConfig;
+  env: Env;
+  home: string;
+  progress: ProgressSink;
+  signal: AbortSignal;
+  /** Continue this run instead of starting a new one. */
+  resumeId?: string;
+}
+
+export interface RunOutcome { runId: string; status: RunStatus; errors: number }
+
+export class RunInterrupted extends Error {
+  constructor(readonly runId: string) { super(`run ${runId} interrupted`); this.name = 'RunInterrupted'; }
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Build one ModelCaller per model spec, each with its own concurrency limit. */
+export function makeCaller(spec: string, req: Pick<RunRequest, 'config' | 'env' | 'home' | 'signal'>, cache: ResponseCache, progress?: ProgressSink): ModelCaller {
+  const parsed = parseModelSpec(spec);
+  const provider = createProvider(spec, { env: req.env, timeoutMs: req.config.timeoutMs, home: req.home });
+  if (provider.kind !== 'chat') throw new UserInputError(`${spec} is an image model; the LLM dimensions need a chat model.`);
+  return new ModelCaller(provider as ChatProvider, {
+    limiter: new AdaptiveLimiter(req.config.concurrency),
+    retry: { retries: req.config.retries, baseDelayMs: 500, maxDelayMs: 30_000 },
+    timeoutMs: req.config.timeoutMs,
+    cache,
+    readCache: req.config.cache,
+    scope: endpointScope(parsed.prefix, req.env),
+    signal: req.signal,
+    onRetry: progress ? (err, attempt, delay) => { if (attempt === 1 && process.env.TRUSTGEN_DEBUG) progress.log(`retry ${spec}: ${(err as Error).message} (in ${delay} ms)`); } : undefined,
+  });
+}
+
+/** Run (or resume) the staged pipeline: curate, build, vary, respond, judge, score. */
+export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
+  const { db, config, progress, signal } = req;
+  const runs = new RunStore(db);
+  const caseStore = new CaseStore(db);
+  const responses = new ResponseStore(db);
+  const cache = new ResponseCache(db);
+
+  let runId: string;
+  if (req.resumeId) {
+    runId = req.resumeId;
+    const row = runs.get(runId);
+    if (!row) throw new UserInputError(`No run "${runId}" in ${req.home}. List runs with \`trustgen list runs\`.`);
+    runs.setStatus(runId, 'running');
+    progress.log(`Resuming run ${runId}`);
+  } else {
+    runId = newRunId();
+    runs.create(runId, config, config.seed, TRUSTGEN_VERSION);
+    progress.log(`Run ${runId}`);
+  }
+
+  const callers = new Map<string, ModelCaller>();
+  const callerFor = (spec: string) => {
+    let c = callers.get(spec);
+    if (!c) { c = makeCaller(spec, req, cache, progress); callers.set(spec, c); }
+    return c;
+  };
+  try {
+    // Providers are created up front so a bad spec or a missing key fails before any work.
+    for (const m of config.models) callerFor(m);
+    const judges = makeJudges(config.judge, (spec) => callerFor(spec));
+
+    // curate, build, vary
+    if (!runs.isStageDone(runId, 'vary')) {
+      const all: Case[] = [];
+      let curated = 0, built = 0;
+      const generator = config.generator ? new Generator(callerFor(config.generator), config.seed) : undefined;
+      for (const dim of getDimensions(config.dimensions)) {
+        const rng = createRng(config.seed).fork(dim.id);
+        const out = await dim.build({ seed: config.seed, rng, options: (config.options[dim.id] ?? {}) as Record<string, unknown>, generator, log: (m) => progress.log(m) });
+        if (signal.aborted) throw new RunAborted();
+        const facet = (c: Case) => { const f = dim.subdimensions.find((s) => s.id === c.subdimension)?.facet; return f ? c.tags[f] ?? '' : ''; };
+        const cases = config.limit ? stratifiedTake(out.cases, config.limit, rng.fork('limit'), facet) : out.cases;
+        curated += out.curated; built += out.built;
+        all.push(...cases);
+      }
+      const stored = caseStore.insertAll(runId, all);
+      db.transaction(() => {
+        runs.stageDone(runId, 'curate', curated);
+        runs.stageDone(runId, 'build', built);
+        runs.stageDone(runId, 'vary', stored);
+      })();
+      progress.log(`Built ${caseStore.count(runId)} cases (${curated} metadata items, ${built} base cases)`);
+    }
+
+    // respond
+    const total = caseStore.count(runId) * config.models.length;
+    progress.start('respond', total);
+    const doneAlready = responses.counts(runId);
+    progress.tick({ done: doneAlready.total - doneAlready.errors });
+    await Promise.all(config.models.map((model) => respondModel(runId, model, callerFor(model), caseStore, responses, config, progress)));
+    if (signal.aborted) throw new RunAborted();
+    progress.stop();
+    runs.stageDone(runId, 'respond', responses.counts(runId).total);
+
+    // judge
+    const judged = await judgeStage(runId, db, caseStore, responses, judges, config, progress);
+    if (signal.aborted) throw new RunAborted();
+    runs.stageDone(runId, 'judge', judged);
+    const counts = responses.counts(runId);
+    return { runId, status: counts.errors > 0 ? 'complete_with_errors' : 'complete', errors: counts.errors };
+  } catch (e) {
+    progress.stop();
+    if (e instanceof RunAborted || signal.aborted) {
+      runs.setStatus(runId, 'interrupted');
+      throw new RunInterrupted(runId);
+    }
+    runs.setStatus(runId, 'failed');
+    throw e;
+  } finally {
+    await Promise.all([...callers.values()].map((c) => c.provider.close?.().catch(() => undefined)));
+  }
+}
+
+export type OutcomeWithId = RunOutcome;
+
+async function respondModel(runId: string, model: string, caller: ModelCaller, cases: CaseStore, responses: ResponseStore, config: ResolvedConfig, progress: ProgressSink): Promise<void> {
+  const next = paged<StoredCase>((after) => cases.pendingForModel(runId, model, after, 500), (c) => c.seq);
+  await runPool(next, config.concurrency, async (c) => {
+    let out;
+    try {
+      out = await caller.chat(c.messages, config.params);
+    } catch (e) {
+      if (e instanceof RunAborted) throw e;
+      out = { ok: false as const, error: (e as Error).message, code: 'error', attempts: 1, cached: false as const, key: caller.keyFor(c.messages, config.params) };
+    }
+    if (out.ok) {
+      const r = out.result;
+      responses.saveResponse(runId, {
+        caseId: c.id, model, status: 'ok', text: r.text, finishReason: r.finishReason, policyDetail: r.policyDetail ?? null, error: null,
+        inputTokens: r.usage?.inputTokens ?? null, outputTokens: r.usage?.outputTokens ?? null, latencyMs: out.cached ? 0 : r.latencyMs,
+        attempts: out.attempts, cached: out.cached, requestHash: out.key,
+      });
+      progress.tick({ done: 1, cached: out.cached ? 1 : 0 });
+    } else {
+      responses.saveResponse(runId, {
+        caseId: c.id, model, status: 'error', text: null, finishReason: null, policyDetail: null, error: `${out.code}: ${out.error}`,
+        inputTokens: null, outputTokens: null, latencyMs: null, attempts: out.attempts, cached: false, requestHash: out.key,
+      });
+      progress.tick({ done: 1, errors: 1 });
+    }
+  });
+}

@@ -1,0 +1,148 @@
+import { getDimensions } from '../dimensions/registry.js';
+import type { ResolvedConfig } from '../engine/resolved-config.js';
+import { CaseStore } from '../store/cases.js';
+import type { Db } from '../store/db.js';
+import { ResponseStore } from '../store/responses.js';
+import { RunStore, type RunStatus } from '../store/runs.js';
+import { TRUSTGEN_VERSION } from '../util/version.js';
+import { mean, round1, wilson95 } from './stats.js';
+import type { DimensionResult, FailureExample, MetricResult, ResultsDoc, SubdimensionResult } from './types.js';
+
+interface Tally { pass: number; n: number; errors: number }
+const tally = (): Tally => ({ pass: 0, n: 0, errors: 0 });
+
+function metric(t: Tally, name: string): MetricResult {
+  return { value: t.n ? round1((100 * t.pass) / t.n) : null, n: t.n, errors: t.errors, ci95: wilson95(t.pass, t.n), metric: name };
+}
+
+/**
+ * Score a run from the store: each judged case passes (1) or fails (0); errors never count either way.
+ * Sub-dimension metric = pass rate with a 95% Wilson interval; dimension score = mean of its sub-dimension
+ * metrics; overall = unweighted mean of dimension scores (as the TrustGen leaderboard does).
+ */
+export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: number; peakRssMb: number } } = {}): ResultsDoc {
+  const runs = new RunStore(db);
+  const row = runs.get(runId);
+  if (!row) throw new Error(`no run ${runId}`);
+  const config = JSON.parse(row.config_json) as ResolvedConfig;
+  const responses = new ResponseStore(db);
+  const dims = getDimensions(config.dimensions);
+  const scores: ResultsDoc['scores'] = {};
+  const details: ResultsDoc['details'] = {};
+  const failures: ResultsDoc['failures'] = {};
+
+  for (const model of config.models) {
+    const subT = new Map<string, Tally>();
+    const facetT = new Map<string, Map<string, Map<string, Tally>>>();
+    let after = -1;
+    for (;;) {
+      const page = responses.judgedPage(runId, model, after, 2000);
+      if (!page.length) break;
+      after = page[page.length - 1].seq;
+      for (const r of page) {
+        const key = `${r.dimension}/${r.subdimension}`;
+        const t = subT.get(key) ?? tally();
+        subT.set(key, t);
+        const dim = dims.find((d) => d.id === r.dimension);
+        const facet = dim?.subdimensions.find((s) => s.id === r.subdimension)?.facet;
+        const tags = JSON.parse(r.tags_json) as Record<string, string>;
+        const facetTallies: Tally[] = [t];
+        if (facet && tags[facet] !== undefined) {
+          const byFacet = facetT.get(key) ?? new Map<string, Map<string, Tally>>();
+          facetT.set(key, byFacet);
+          const byValue = byFacet.get(facet) ?? new Map<string, Tally>();
+          byFacet.set(facet, byValue);
+          const ft = byValue.get(tags[facet]) ?? tally();
+          byValue.set(tags[facet], ft);
+          facetTallies.push(ft);
+        }
+        for (const x of facetTallies) {
+          if (r.status !== 'ok' || r.score === null || r.label === null) x.errors++;
+          else { x.n++; x.pass += r.score; }
+        }
+      }
+    }
+    scores[model] = {};
+    details[model] = {};
+    for (const dim of dims) {
+      const subs: Record<string, SubdimensionResult> = {};
+      for (const s of dim.subdimensions) {
+        const key = `${dim.id}/${s.id}`;
+        const t = subT.get(key);
+        if (!t) continue;
+        const m: SubdimensionResult = metric(t, s.metric);
+        const byFacet = facetT.get(key);
+        if (byFacet) {
+          m.breakdown = {};
+          for (const [facet, values] of byFacet) {
+            m.breakdown[facet] = Object.fromEntries([...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([v, ft]) => [v, metric(ft, s.metric)]));
+          }
+        }
+        subs[s.id] = m;
+      }
+      const values = Object.values(subs).map((s) => s.value).filter((v): v is number => v !== null);
+      const score = mean(values);
+      const d: DimensionResult = {
+        score: score === null ? null : round1(score),
+        n: Object.values(subs).reduce((a, s) => a + s.n, 0),
+        errors: Object.values(subs).reduce((a, s) => a + s.errors, 0),
+        subdimensions: subs,
+      };
+      details[model][dim.id] = d;
+      scores[model][dim.id] = d.score;
+    }
+    const dimScores = dims.map((d) => scores[model][d.id]).filter((v): v is number => v !== null && v !== undefined);
+    const overall = mean(dimScores);
+    scores[model].overall = overall === null ? null : round1(overall);
+    failures[model] = worstFailures(db, runId, model);
+  }
+
+  const counts = responses.counts(runId);
+  const started = new Date(row.created_at);
+  const finished = new Date();
+  const status: RunStatus = row.status;
+  return {
+    runId,
+    status: status === 'interrupted' ? 'interrupted' : counts.errors > 0 ? 'complete_with_errors' : 'complete',
+    scores,
+    details,
+    failures,
+    meta: {
+      models: config.models,
+      dimensions: dims.map((d) => d.id),
+      judge: config.judge,
+      generator: config.generator,
+      seed: config.seed,
+      limit: config.limit,
+      trustgenVersion: TRUSTGEN_VERSION,
+      nodeVersion: process.version,
+      startedAt: row.created_at,
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      calls: { total: counts.total, cached: counts.cached, errors: counts.errors, policyBlocks: counts.policy },
+      tokens: { input: counts.inputTokens, output: counts.outputTokens },
+      ...(extra.harness ? { harness: extra.harness } : {}),
+    },
+  };
+}
+
+function worstFailures(db: Db, runId: string, model: string, limit = 25): FailureExample[] {
+  const responses = new ResponseStore(db);
+  void CaseStore;
+  return responses.failures(runId, model, limit).map((f) => {
+    const messages = JSON.parse(f.messages_json) as { role: string; content: unknown }[];
+    const prompt = messages.map((m) => `[${m.role}] ${typeof m.content === 'string' ? m.content : '[multimodal content]'}`).join('\n');
+    return {
+      caseId: f.case_id,
+      dimension: f.dimension,
+      subdimension: f.subdimension,
+      tags: JSON.parse(f.tags_json),
+      variations: (JSON.parse(f.provenance_json) as { variations: string[] }).variations,
+      prompt,
+      response: f.text ?? '',
+      finishReason: f.finish_reason ?? '',
+      label: f.label,
+      reason: f.reason ?? '',
+    };
+  });
+}

@@ -1,0 +1,75 @@
+import type { Case } from '../core/case.js';
+import type { Db } from './db.js';
+
+interface CaseRow {
+  case_id: string; seq: number; dimension: string; subdimension: string; modality: string;
+  messages_json: string; judge_json: string; tags_json: string; provenance_json: string;
+}
+
+export interface StoredCase extends Case { seq: number }
+
+function fromRow(r: CaseRow): StoredCase {
+  return {
+    id: r.case_id,
+    seq: r.seq,
+    dimension: r.dimension,
+    subdimension: r.subdimension,
+    modality: r.modality as Case['modality'],
+    messages: JSON.parse(r.messages_json),
+    judge: JSON.parse(r.judge_json),
+    tags: JSON.parse(r.tags_json),
+    provenance: JSON.parse(r.provenance_json),
+  };
+}
+
+export class CaseStore {
+  private readonly getStmt;
+  constructor(private readonly db: Db) {
+    this.getStmt = db.prepare('SELECT * FROM cases WHERE run_id = ? AND case_id = ?');
+  }
+
+  /** Store a run's cases in one transaction. Duplicate ids (equal content) are kept once. Returns the count stored. */
+  insertAll(runId: string, cases: Case[]): number {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO cases (run_id, case_id, seq, dimension, subdimension, modality, messages_json, judge_json, tags_json, provenance_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    let stored = 0;
+    this.db.transaction(() => {
+      cases.forEach((c, i) => {
+        stored += insert.run(runId, c.id, i, c.dimension, c.subdimension, c.modality, JSON.stringify(c.messages), JSON.stringify(c.judge), JSON.stringify(c.tags), JSON.stringify(c.provenance)).changes;
+      });
+    })();
+    return stored;
+  }
+
+  count(runId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM cases WHERE run_id = ?').get(runId) as { n: number }).n;
+  }
+
+  get(runId: string, caseId: string): StoredCase | undefined {
+    const row = this.getStmt.get(runId, caseId) as CaseRow | undefined;
+    return row && fromRow(row);
+  }
+
+  /**
+   * Cases of a run that have no successful response from `model` yet, in build order, a page at a time
+   * (so a 100,000-case run never sits in memory whole).
+   */
+  pendingForModel(runId: string, model: string, afterSeq: number, pageSize: number): StoredCase[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.* FROM cases c
+         LEFT JOIN responses r ON r.run_id = c.run_id AND r.case_id = c.case_id AND r.model = ? AND r.status = 'ok'
+         WHERE c.run_id = ? AND c.seq > ? AND r.case_id IS NULL
+         ORDER BY c.seq LIMIT ?`,
+      )
+      .all(model, runId, afterSeq, pageSize) as CaseRow[];
+    return rows.map(fromRow);
+  }
+
+  /** All cases of a run in build order, a page at a time. */
+  page(runId: string, afterSeq: number, pageSize: number): StoredCase[] {
+    const rows = this.db.prepare('SELECT * FROM cases WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(runId, afterSeq, pageSize) as CaseRow[];
+    return rows.map(fromRow);
+  }
+}
