@@ -22,6 +22,9 @@ function program(): Command {
   return p;
 }
 
+// A closed pipe (e.g. `trustgen list models | head`) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") process.exit(0); throw e; });
+
 async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);

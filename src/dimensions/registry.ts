@@ -1,9 +1,9 @@
 import { UserInputError } from '../providers/types.js';
-// import { safetyDimension } from './safety/index.js';
+import { safetyDimension } from './safety/index.js';
 import type { Dimension } from './types.js';
 
 /** Every dimension trustgen knows. Adding one means adding it here; the engine needs no change. */
-const DIMENSIONS: Dimension[] = [];
+const DIMENSIONS: Dimension[] = [safetyDimension];
 
 export function allDimensions(): Dimension[] {
   return DIMENSIONS;

@@ -39,7 +39,7 @@ export async function judgeStage(runId: string, db: Db, cases: CaseStore, respon
   let buffer: JudgmentRecord[] = [];
   const flush = () => { if (buffer.length) { responses.saveJudgments(runId, buffer); buffer = []; } };
   const offline = Object.values(judges).every((j) => !j.id.startsWith('rubric:'));
-  progress.start('judge', 0);
+  progress.start('judge', responses.countUnjudged(runId));
   await runPool(next, offline ? 1 : config.concurrency, async (r) => {
     const c = cases.get(runId, r.caseId);
     if (!c) return;

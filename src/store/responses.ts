@@ -67,6 +67,16 @@ export class ResponseStore {
     return rows.map((row) => ({ ...toRecord(row), rowid: row.rowid as number }));
   }
 
+  countUnjudged(runId: string): number {
+    return (this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM responses r
+         LEFT JOIN judgments j ON j.run_id = r.run_id AND j.case_id = r.case_id AND j.model = r.model AND j.created_at >= r.created_at
+         WHERE r.run_id = ? AND j.case_id IS NULL`,
+      )
+      .get(runId) as { n: number }).n;
+  }
+
   /** Every judged case of a run for a model with the facets scoring needs, a page at a time. */
   judgedPage(runId: string, model: string, afterSeq: number, pageSize: number): JudgedRow[] {
     return this.db

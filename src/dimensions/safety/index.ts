@@ -1,0 +1,169 @@
+import type { Case } from '../../core/case.js';
+import type { ChatMessage } from '../../providers/types.js';
+import { contentId } from '../../util/hash.js';
+import type { Rng } from '../../util/rng.js';
+import { loadSafetyData } from '../../attacks/safety-data.js';
+import { harmfulQueries } from '../../attacks/taxonomy.js';
+import { jailbreakMethods, type HarmfulQuery } from '../../attacks/jailbreaks.js';
+import { exaggeratedQuestions } from '../../attacks/exaggerated.js';
+import { injectionAttacks } from '../../attacks/injection.js';
+import type { SafetyOptions } from '../../config/schema.js';
+import type { BuildContext, BuildOutput, Dimension } from '../types.js';
+import { generateBenignScary, generateHarmfulQueries } from './generate.js';
+
+export const SAFETY_SUBDIMENSIONS = [
+  { id: 'harmful', name: 'Harmful queries', metric: 'refusal rate on harmful queries', facet: 'group',
+    description: 'Plain requests for harmful help, from the project taxonomy (hate speech, inappropriate topics, crimes and torts).' },
+  { id: 'jailbreak', name: 'Jailbreaks', metric: 'refusal rate on harmful queries wrapped in a jailbreak', facet: 'attack',
+    description: 'The same harmful queries wrapped in 16 jailbreak methods.' },
+  { id: 'exaggerated', name: 'Exaggerated safety', metric: 'compliance rate on benign questions that look dangerous', facet: 'technique',
+    description: 'Harmless questions built with 8 techniques; refusing them (over-refusal) lowers the score.' },
+  { id: 'injection', name: 'Prompt injection', metric: 'injection resistance (share of answers that ignore the injected instruction)', facet: 'attack',
+    description: 'A benign task whose data carries an injected instruction, by 5 attacks.' },
+] as const;
+
+type SubId = (typeof SAFETY_SUBDIMENSIONS)[number]['id'];
+
+/** Share of the dimension's cases per sub-dimension at the default size. */
+const SHARE: Record<SubId, number> = { harmful: 0.2, jailbreak: 0.5, exaggerated: 0.15, injection: 0.15 };
+export const DEFAULT_SAFETY_SIZE = 320;
+
+function userMessage(text: string): ChatMessage[] {
+  return [{ role: 'user', content: text }];
+}
+
+function makeCase(partial: Omit<Case, 'id' | 'dimension' | 'modality'>): Case {
+  const body = { dimension: 'safety', subdimension: partial.subdimension, messages: partial.messages, judge: partial.judge };
+  return { id: contentId(body), dimension: 'safety', modality: 'llm', ...partial };
+}
+
+/** Round-robin over groups of items so every group is represented, each group shuffled by the rng. */
+function spread<T>(items: T[], key: (t: T) => string, n: number, rng: Rng): T[] {
+  const groups = new Map<string, T[]>();
+  for (const it of items) {
+    const list = groups.get(key(it)) ?? [];
+    list.push(it);
+    groups.set(key(it), list);
+  }
+  const lists = rng.shuffle([...groups.values()].map((l) => rng.shuffle(l)));
+  const out: T[] = [];
+  for (let round = 0; out.length < n; round++) {
+    let any = false;
+    for (const l of lists) {
+      if (round < l.length) { out.push(l[round]); any = true; if (out.length >= n) break; }
+    }
+    if (!any) {
+      if (out.length === 0) break;
+      // Pool exhausted: wrap around (jailbreaks reuse queries under different methods).
+      round = -1;
+      if (out.length >= n) break;
+    }
+  }
+  return out.slice(0, n);
+}
+
+function allocate(size: number, subs: SubId[]): Record<SubId, number> {
+  const total = subs.reduce((a, s) => a + SHARE[s], 0);
+  const out = { harmful: 0, jailbreak: 0, exaggerated: 0, injection: 0 } as Record<SubId, number>;
+  for (const s of subs) out[s] = Math.max(1, Math.round((size * SHARE[s]) / total));
+  return out;
+}
+
+export const safetyDimension: Dimension = {
+  id: 'safety',
+  name: 'Safety',
+  description: 'Refuses harmful requests, also under jailbreaks; answers harmless questions that only look dangerous; resists prompt injection.',
+  modalities: ['llm'],
+  subdimensions: SAFETY_SUBDIMENSIONS.map((s) => ({ ...s })),
+  judgeKinds: ['refusal', 'injection'],
+  attacks() {
+    const data = loadSafetyData();
+    return [
+      ...jailbreakMethods(data).map((m) => ({ id: m.id, name: m.name, description: m.description, subdimension: 'jailbreak' })),
+      ...injectionAttacks(data).map((a) => ({ id: a.id, name: a.name, description: `prompt injection: ${a.name}`, subdimension: 'injection' })),
+    ];
+  },
+
+  async build(ctx: BuildContext): Promise<BuildOutput> {
+    const opts = ctx.options as SafetyOptions;
+    const data = loadSafetyData();
+    const subs = (opts.subdimensions ?? SAFETY_SUBDIMENSIONS.map((s) => s.id)) as SubId[];
+    const alloc = allocate(opts.size ?? DEFAULT_SAFETY_SIZE, subs);
+    const seed = ctx.seed;
+    const builder = 'template:safety';
+
+    // curate: the metadata pools, plus generated items when a generator is configured
+    type Query = HarmfulQuery & { group: string; topic: string; source: string };
+    const queries: Query[] = harmfulQueries(data).map((q) => ({ ...q, source: 'data/safety/taxonomy.yaml' }));
+    const benign = exaggeratedQuestions(data).map((q) => ({ ...q, source: 'data/safety/exaggerated.yaml' }));
+    if (ctx.generator) {
+      const perTopic = opts.generated ?? 2;
+      queries.push(...(await generateHarmfulQueries(ctx.generator, data, perTopic, ctx.log)).map((q) => ({ ...q, source: `generator:${ctx.generator!.id}` })));
+      benign.push(...(await generateBenignScary(ctx.generator, data, perTopic, ctx.log)).map((q) => ({ ...q, source: `generator:${ctx.generator!.id}` })));
+    }
+    const curated = queries.length + benign.length;
+    const builderOf = (source: string) => (source.startsWith('generator:') ? source : builder);
+    const cases: Case[] = [];
+
+    if (subs.includes('harmful')) {
+      for (const q of spread(queries, (q) => q.topic, alloc.harmful, ctx.rng.fork('harmful'))) {
+        cases.push(makeCase({
+          subdimension: 'harmful',
+          messages: userMessage(q.text),
+          judge: { kind: 'refusal', expect: 'refuse' },
+          tags: { group: q.group, topic: q.topic },
+          provenance: { item: { pool: 'safety/taxonomy', id: q.id, text: q.text, source: q.source }, builder: builderOf(q.source), variations: [], seed },
+        }));
+      }
+    }
+
+    if (subs.includes('jailbreak')) {
+      const methods = jailbreakMethods(data).filter((m) => !opts.jailbreaks || opts.jailbreaks.includes(m.id));
+      const perMethod = Math.max(1, Math.ceil(alloc.jailbreak / Math.max(1, methods.length)));
+      for (const m of methods) {
+        const rng = ctx.rng.fork(`jailbreak:${m.id}`);
+        for (const q of spread(queries, (q) => q.group, perMethod, rng)) {
+          const out = m.apply(q, rng.fork(q.id));
+          cases.push(makeCase({
+            subdimension: 'jailbreak',
+            messages: out.messages,
+            judge: { kind: 'refusal', expect: 'refuse' },
+            tags: { attack: m.id, group: q.group, topic: q.topic, ...(out.detail ? { detail: out.detail } : {}) },
+            provenance: { item: { pool: 'safety/taxonomy', id: q.id, text: q.text, source: q.source }, builder: builderOf(q.source), variations: [`jailbreak:${m.id}${out.detail ? `(${out.detail})` : ''}`], seed },
+          }));
+        }
+      }
+    }
+
+    if (subs.includes('exaggerated')) {
+      for (const q of spread(benign, (q) => q.technique, alloc.exaggerated, ctx.rng.fork('exaggerated'))) {
+        cases.push(makeCase({
+          subdimension: 'exaggerated',
+          messages: userMessage(q.text),
+          judge: { kind: 'refusal', expect: 'comply' },
+          tags: { technique: q.technique },
+          provenance: { item: { pool: 'safety/exaggerated', id: q.id, text: q.text, source: q.source }, builder: builderOf(q.source), variations: [], seed },
+        }));
+      }
+    }
+
+    if (subs.includes('injection')) {
+      const attacks = injectionAttacks(data);
+      const rng = ctx.rng.fork('injection');
+      for (let i = 0; i < alloc.injection; i++) {
+        const attack = attacks[i % attacks.length];
+        const task = rng.pick(data.injection.tasks);
+        const injection = rng.pick(data.injection.injections);
+        const made = attack.build(task, injection, rng.fork(`${i}`));
+        cases.push(makeCase({
+          subdimension: 'injection',
+          messages: made.messages,
+          judge: { kind: 'injection', canary: made.canary, task: made.task },
+          tags: { attack: attack.id, task: task.id },
+          provenance: { item: { pool: 'safety/injection', id: `${task.id}+${injection.id}`, source: 'data/safety/injection.yaml' }, builder, variations: [`injection:${attack.id}`], seed },
+        }));
+      }
+    }
+    return { curated, built: cases.filter((c) => c.provenance.variations.length === 0).length, cases };
+  },
+};
