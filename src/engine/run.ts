@@ -49,8 +49,9 @@ export function makeCaller(spec: string, req: Pick<RunRequest, 'config' | 'env' 
   const parsed = parseModelSpec(spec);
   const provider = createProvider(spec, { env: req.env, timeoutMs: req.config.timeoutMs, home: req.home });
   if (provider.kind !== 'chat') throw new UserInputError(`${spec} is an image model; the LLM dimensions need a chat model.`);
-  return new ModelCaller(provider as ChatProvider, {
-    limiter: new AdaptiveLimiter(req.config.concurrency),
+  const chat = provider as ChatProvider;
+  return new ModelCaller(chat, {
+    limiter: new AdaptiveLimiter(Math.min(req.config.concurrency, chat.maxConcurrency ?? Infinity)),
     retry: { retries: req.config.retries, baseDelayMs: 500, maxDelayMs: 30_000 },
     timeoutMs: req.config.timeoutMs,
     cache,

@@ -57,6 +57,8 @@ export interface ChatProvider {
   /** The model spec as the user wrote it, e.g. "openai:gpt-4o-mini". */
   id: string;
   chat(messages: ChatMessage[], params: ChatParams, signal: AbortSignal): Promise<ChatResult>;
+  /** Most calls it can serve at once (a local runtime serves one); the engine never exceeds it. */
+  readonly maxConcurrency?: number;
   close?(): Promise<void>;
 }
 
