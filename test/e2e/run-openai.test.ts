@@ -7,7 +7,7 @@ import { cleanEnv, openStore, runCli, runIdOf, tempHome } from './cli.js';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
 
-describe('trustgen run against an OpenAI-compatible server', () => {
+describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 }, () => {
   let server: TestServer;
   before(async () => { server = await startOpenAIServer({ requireKey: KEY }); });
   after(async () => { await server.close(); });
