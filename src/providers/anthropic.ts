@@ -18,7 +18,7 @@ import {
   type ProviderFactory,
   type ProviderOptions,
 } from './types.js';
-import { envVar, httpRequest, joinUrl, malformed, parseJsonBody, statusError, type HttpRequest } from './http.js';
+import { checkBaseUrl, envVar, httpRequest, joinUrl, malformed, parseJsonBody, statusError, type HttpRequest } from './http.js';
 import { imageBase64, splitSystemAndMerge, usageOf } from './content.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -95,7 +95,7 @@ class AnthropicChat implements ChatProvider {
     private readonly opts: ProviderOptions,
   ) {
     const env = opts.env;
-    const base = envVar(env, 'ANTHROPIC_BASE_URL') ?? ANTHROPIC_DEFAULT_BASE_URL;
+    const base = checkBaseUrl('ANTHROPIC_BASE_URL', envVar(env, 'ANTHROPIC_BASE_URL') ?? ANTHROPIC_DEFAULT_BASE_URL);
     const custom = base.replace(/\/+$/, '') !== ANTHROPIC_DEFAULT_BASE_URL;
     const apiKey = envVar(env, 'ANTHROPIC_API_KEY');
     const authToken = envVar(env, 'ANTHROPIC_AUTH_TOKEN');

@@ -5,7 +5,7 @@
  * (finish_reason content_filter, or HTTP 400 code content_filter with an innererror) is a 'policy' result.
  */
 import { UserInputError, type ChatMessage, type ChatParams, type ChatProvider, type ChatResult, type ModelSpec, type ProviderFactory, type ProviderOptions } from './types.js';
-import { envVar, joinUrl, type HttpRequest } from './http.js';
+import { checkBaseUrl, envVar, joinUrl, type HttpRequest } from './http.js';
 import { openAIChatBody, openAICompatibleChat } from './openai.js';
 
 /** A recent GA api-version, used when OPENAI_API_VERSION is not set. */
@@ -25,9 +25,7 @@ class AzureChat implements ChatProvider {
     if (!endpoint) {
       throw new UserInputError('azure: AZURE_OPENAI_ENDPOINT is not set; set it to your resource URL, e.g. https://my-resource.openai.azure.com');
     }
-    if (!/^https?:\/\//i.test(endpoint)) {
-      throw new UserInputError(`azure: AZURE_OPENAI_ENDPOINT must be a URL starting with https:// (got "${endpoint}")`);
-    }
+    checkBaseUrl('AZURE_OPENAI_ENDPOINT', endpoint);
     const apiKey = envVar(env, 'AZURE_OPENAI_API_KEY');
     if (!apiKey) throw new UserInputError('azure: AZURE_OPENAI_API_KEY is not set; set it to a key of your Azure OpenAI resource');
     this.apiKey = apiKey;

@@ -1,5 +1,5 @@
 /** Small helpers shared by the adapters for turning ChatMessage content into wire shapes. */
-import { ProviderError, type ChatMessage, type ContentPart, type FinishReason, type ImagePart } from './types.js';
+import { ProviderError, type ChatMessage, type ContentPart, type ImagePart } from './types.js';
 import { toBase64 } from './http.js';
 
 /** Content as a list of parts (a plain string becomes one text part). */
@@ -78,4 +78,3 @@ export function usageOf(input: unknown, output: unknown): { inputTokens?: number
   return u.inputTokens === undefined && u.outputTokens === undefined ? undefined : u;
 }
 
-export type { FinishReason };

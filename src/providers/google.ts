@@ -18,7 +18,7 @@ import {
   type ProviderFactory,
   type ProviderOptions,
 } from './types.js';
-import { envVar, httpRequest, joinUrl, malformed, parseJsonBody, statusError, tryParseJson, type HttpRequest } from './http.js';
+import { checkBaseUrl, envVar, httpRequest, joinUrl, malformed, parseJsonBody, statusError, tryParseJson, type HttpRequest } from './http.js';
 import { imageBase64, splitSystemAndMerge, usageOf } from './content.js';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -123,7 +123,7 @@ class GeminiChat implements ChatProvider {
     private readonly opts: ProviderOptions,
   ) {
     const env = opts.env;
-    const base = envVar(env, 'GOOGLE_GEMINI_BASE_URL') ?? GEMINI_DEFAULT_BASE_URL;
+    const base = checkBaseUrl('GOOGLE_GEMINI_BASE_URL', envVar(env, 'GOOGLE_GEMINI_BASE_URL') ?? GEMINI_DEFAULT_BASE_URL);
     const custom = base.replace(/\/+$/, '') !== GEMINI_DEFAULT_BASE_URL;
     this.apiKey = envVar(env, 'GOOGLE_API_KEY') ?? envVar(env, 'GEMINI_API_KEY');
     if (!this.apiKey && !custom) {

@@ -3,7 +3,7 @@
  * with the engine's AbortSignal, retryable-or-not classification of every failure, and error
  * messages that never carry an API key or an auth header.
  */
-import { ProviderError } from './types.js';
+import { ProviderError, UserInputError } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -235,6 +235,19 @@ export function joinUrl(base: string, path: string): string {
   if (b.endsWith('/') && path.startsWith('/')) return b + path.slice(1);
   if (!b.endsWith('/') && !path.startsWith('/')) return `${b}/${path}`;
   return b + path;
+}
+
+/** A base URL from the environment must be http(s); anything else is the user's to fix, not a network error. */
+export function checkBaseUrl(variable: string, value: string): string {
+  let ok = false;
+  try {
+    const u = new URL(value);
+    ok = u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UserInputError(`${variable} must be an http:// or https:// URL (got "${value}"), e.g. http://127.0.0.1:8000/v1`);
+  return value;
 }
 
 /** An environment variable trimmed, with '' read as unset (as the vendor SDKs do). */

@@ -96,12 +96,19 @@ export function parseOllama(req: Pick<HttpRequest, 'provider'>, json: Record<str
 class OllamaChat implements ChatProvider {
   readonly kind = 'chat' as const;
   private readonly url: string;
+  /**
+   * Ollama serves OLLAMA_NUM_PARALLEL requests per model at once (4 by default when memory allows)
+   * and queues the rest, where they would eat into each request's timeout.
+   */
+  readonly maxConcurrency: number;
   constructor(
     readonly id: string,
     private readonly model: string,
     private readonly opts: ProviderOptions,
   ) {
     this.url = joinUrl(ollamaBaseUrl(opts.env), '/api/chat');
+    const parallel = Number(opts.env.OLLAMA_NUM_PARALLEL);
+    this.maxConcurrency = Number.isInteger(parallel) && parallel > 0 ? parallel : 4;
   }
 
   async chat(messages: ChatMessage[], params: ChatParams, signal: AbortSignal): Promise<ChatResult> {
@@ -150,7 +157,7 @@ export const ollamaFactory: ProviderFactory = {
   prefix: 'ollama',
   kind: 'chat',
   description: 'A local Ollama server (native /api/chat), e.g. ollama:llama3.2:3b',
-  env: ['OLLAMA_HOST'],
+  env: ['OLLAMA_HOST', 'OLLAMA_NUM_PARALLEL'],
   create(spec: ModelSpec, opts: ProviderOptions): ChatProvider {
     const model = spec.name.trim();
     if (!model) throw new UserInputError(`ollama: no model name in "${spec.raw}"; e.g. ollama:llama3.2:3b`);

@@ -24,6 +24,7 @@ import {
   type ProviderOptions,
 } from './types.js';
 import {
+  checkBaseUrl,
   envVar,
   httpRequest,
   joinUrl,
@@ -48,7 +49,7 @@ export interface OpenAIConfig {
 
 /** Resolve base URL, key and headers from the environment; a missing key for api.openai.com is a UserInputError. */
 export function openAIConfig(env: Env): OpenAIConfig {
-  const baseUrl = envVar(env, 'OPENAI_BASE_URL') ?? OPENAI_DEFAULT_BASE_URL;
+  const baseUrl = checkBaseUrl('OPENAI_BASE_URL', envVar(env, 'OPENAI_BASE_URL') ?? OPENAI_DEFAULT_BASE_URL);
   const custom = baseUrl.replace(/\/+$/, '') !== OPENAI_DEFAULT_BASE_URL;
   const apiKey = envVar(env, 'OPENAI_API_KEY');
   if (!apiKey && !custom) {

@@ -96,6 +96,14 @@ describe('ollama provider against the Ollama test server', () => {
   });
 });
 
+describe('ollama concurrency', () => {
+  it('declares OLLAMA_NUM_PARALLEL (default 4) as its maxConcurrency', () => {
+    const p = asChat(createProvider('ollama:m', opts({})));
+    assert.equal(p.maxConcurrency, 4);
+    assert.equal(asChat(createProvider('ollama:m', opts({ OLLAMA_NUM_PARALLEL: '2' }))).maxConcurrency, 2);
+  });
+});
+
 describe('OLLAMA_HOST parsing', () => {
   it('reads it as Ollama does', () => {
     assert.equal(ollamaBaseUrl({}), 'http://127.0.0.1:11434');

@@ -261,6 +261,10 @@ describe('openai configuration', () => {
     assert.throws(() => createProvider('openai:gpt-4o-mini', opts({ OPENAI_BASE_URL: 'https://api.openai.com/v1/' })), UserInputError);
   });
 
+  it('a base URL without http(s):// is a UserInputError, not a network error', () => {
+    assert.throws(() => createProvider('openai:m', opts({ OPENAI_BASE_URL: 'localhost:8000/v1' })), (e: unknown) => e instanceof UserInputError && /OPENAI_BASE_URL/.test(e.message));
+  });
+
   it('reads the environment as the SDK does', () => {
     const c = openAIConfig({ OPENAI_API_KEY: ' k ', OPENAI_BASE_URL: '' });
     assert.equal(c.baseUrl, 'https://api.openai.com/v1');
