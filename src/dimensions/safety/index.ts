@@ -37,7 +37,10 @@ function makeCase(partial: Omit<Case, 'id' | 'dimension' | 'modality'>): Case {
   return { id: contentId(body), dimension: 'safety', modality: 'llm', ...partial };
 }
 
-/** Round-robin over groups of items so every group is represented, each group shuffled by the rng. */
+/**
+ * Round-robin over groups of items so every group is represented, each group shuffled by the rng.
+ * Never repeats an item: asking for more than the pool holds returns the whole pool.
+ */
 function spread<T>(items: T[], key: (t: T) => string, n: number, rng: Rng): T[] {
   const groups = new Map<string, T[]>();
   for (const it of items) {
@@ -47,19 +50,14 @@ function spread<T>(items: T[], key: (t: T) => string, n: number, rng: Rng): T[] 
   }
   const lists = rng.shuffle([...groups.values()].map((l) => rng.shuffle(l)));
   const out: T[] = [];
-  for (let round = 0; out.length < n; round++) {
-    let any = false;
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  for (let round = 0; round < longest && out.length < n; round++) {
     for (const l of lists) {
-      if (round < l.length) { out.push(l[round]); any = true; if (out.length >= n) break; }
-    }
-    if (!any) {
-      if (out.length === 0) break;
-      // Pool exhausted: wrap around (jailbreaks reuse queries under different methods).
-      round = -1;
+      if (round < l.length) out.push(l[round]);
       if (out.length >= n) break;
     }
   }
-  return out.slice(0, n);
+  return out;
 }
 
 function allocate(size: number, subs: SubId[]): Record<SubId, number> {
