@@ -84,16 +84,24 @@ export class ModelCaller {
   }
 
   private async callOnce(messages: ChatMessage[], params: ChatParams): Promise<ChatResult> {
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = AbortSignal.any([this.opts.signal, timeout]);
+    // One controller per call, aborted by the run's signal or by the timeout.
+    const run = this.opts.signal;
+    const ctrl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; ctrl.abort(); }, this.opts.timeoutMs);
+    const onAbort = () => ctrl.abort();
+    run.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.provider.chat(messages, params, signal);
+      return await this.provider.chat(messages, params, ctrl.signal);
     } catch (e) {
-      if (this.opts.signal.aborted) throw new RunAborted();
-      if (timeout.aborted && !(e instanceof ProviderError)) {
+      if (run.aborted) throw new RunAborted();
+      if (timedOut && !(e instanceof ProviderError && e.code === 'timeout')) {
         throw new ProviderError(`request timed out after ${this.opts.timeoutMs} ms`, { retryable: true, code: 'timeout' });
       }
       throw e;
+    } finally {
+      clearTimeout(timer);
+      run.removeEventListener('abort', onAbort);
     }
   }
 }

@@ -4,8 +4,6 @@ import { refusalRulesJudge } from '../judges/refusal-rules.js';
 import { refusalVerdict } from '../judges/refusal-score.js';
 import { rubricRefusalJudge } from '../judges/rubric.js';
 import type { Judge, Verdict } from '../judges/types.js';
-import type { CaseStore } from '../store/cases.js';
-import type { Db } from '../store/db.js';
 import type { JudgmentRecord, ResponseRecord, ResponseStore } from '../store/responses.js';
 import { RunAborted, type ModelCaller } from './caller.js';
 import { JsonCallError } from './json-call.js';
@@ -33,7 +31,7 @@ export function preJudge(c: Case, r: ResponseRecord): Verdict | undefined {
 }
 
 /** Judge every response that has no judgment yet. Returns how many were judged. */
-export async function judgeStage(runId: string, db: Db, cases: CaseStore, responses: ResponseStore, judges: JudgeSet, config: ResolvedConfig, progress: ProgressSink): Promise<number> {
+export async function judgeStage(runId: string, responses: ResponseStore, judges: JudgeSet, config: ResolvedConfig, progress: ProgressSink): Promise<number> {
   const next = paged((after) => responses.unjudged(runId, after, 500), (r) => r.rowid);
   let judged = 0;
   let buffer: JudgmentRecord[] = [];
@@ -41,8 +39,7 @@ export async function judgeStage(runId: string, db: Db, cases: CaseStore, respon
   const offline = Object.values(judges).every((j) => !j.id.startsWith('rubric:'));
   progress.start('judge', responses.countUnjudged(runId));
   await runPool(next, offline ? 1 : config.concurrency, async (r) => {
-    const c = cases.get(runId, r.caseId);
-    if (!c) return;
+    const c = r.case;
     let verdict = preJudge(c, r);
     let judgeId = 'engine';
     if (!verdict) {
@@ -63,6 +60,5 @@ export async function judgeStage(runId: string, db: Db, cases: CaseStore, respon
   });
   flush();
   progress.stop();
-  void db;
   return judged;
 }

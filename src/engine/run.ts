@@ -6,6 +6,7 @@ import { UserInputError } from '../providers/types.js';
 import { createProvider } from '../providers/registry.js';
 import { parseModelSpec } from '../providers/spec.js';
 import { ResponseCache } from '../store/cache.js';
+import { WriteQueue } from '../store/write-queue.js';
 import { CaseStore, type StoredCase } from '../store/cases.js';
 import type { Db } from '../store/db.js';
 import { ResponseStore } from '../store/responses.js';
@@ -68,7 +69,8 @@ export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
   const runs = new RunStore(db);
   const caseStore = new CaseStore(db);
   const responses = new ResponseStore(db);
-  const cache = new ResponseCache(db);
+  const writes = new WriteQueue(db);
+  const cache = new ResponseCache(db, writes);
 
   let runId: string;
   if (req.resumeId) {
@@ -122,13 +124,17 @@ export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
     progress.start('respond', total);
     const doneAlready = responses.counts(runId);
     progress.tick({ done: doneAlready.total - doneAlready.errors });
-    await Promise.all(config.models.map((model) => respondModel(runId, model, callerFor(model), caseStore, responses, config, progress)));
+    try {
+      await Promise.all(config.models.map((model) => respondModel(runId, model, callerFor(model), caseStore, responses, writes, config, progress)));
+    } finally {
+      writes.flush();
+    }
     if (signal.aborted) throw new RunAborted();
     progress.stop();
     runs.stageDone(runId, 'respond', responses.counts(runId).total);
 
     // judge
-    const judged = await judgeStage(runId, db, caseStore, responses, judges, config, progress);
+    const judged = await judgeStage(runId, responses, judges, config, progress);
     if (signal.aborted) throw new RunAborted();
     runs.stageDone(runId, 'judge', judged);
     const counts = responses.counts(runId);
@@ -142,13 +148,15 @@ export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
     runs.setStatus(runId, 'failed');
     throw e;
   } finally {
+    // Answers from the judge and generator models are queued for the cache too: commit them before returning.
+    writes.flush();
     await Promise.all([...callers.values()].map((c) => c.provider.close?.().catch(() => undefined)));
   }
 }
 
 export type OutcomeWithId = RunOutcome;
 
-async function respondModel(runId: string, model: string, caller: ModelCaller, cases: CaseStore, responses: ResponseStore, config: ResolvedConfig, progress: ProgressSink): Promise<void> {
+async function respondModel(runId: string, model: string, caller: ModelCaller, cases: CaseStore, responses: ResponseStore, writes: WriteQueue, config: ResolvedConfig, progress: ProgressSink): Promise<void> {
   const next = paged<StoredCase>((after) => cases.pendingForModel(runId, model, after, 500), (c) => c.seq);
   await runPool(next, config.concurrency, async (c) => {
     let out;
@@ -160,17 +168,19 @@ async function respondModel(runId: string, model: string, caller: ModelCaller, c
     }
     if (out.ok) {
       const r = out.result;
-      responses.saveResponse(runId, {
+      const cached = out.cached, attempts = out.attempts, key = out.key;
+      writes.push(() => responses.saveResponse(runId, {
         caseId: c.id, model, status: 'ok', text: r.text, finishReason: r.finishReason, policyDetail: r.policyDetail ?? null, error: null,
-        inputTokens: r.usage?.inputTokens ?? null, outputTokens: r.usage?.outputTokens ?? null, latencyMs: out.cached ? 0 : r.latencyMs,
-        attempts: out.attempts, cached: out.cached, requestHash: out.key,
-      });
-      progress.tick({ done: 1, cached: out.cached ? 1 : 0 });
+        inputTokens: r.usage?.inputTokens ?? null, outputTokens: r.usage?.outputTokens ?? null, latencyMs: cached ? 0 : r.latencyMs,
+        attempts, cached, requestHash: key,
+      }));
+      progress.tick({ done: 1, cached: cached ? 1 : 0 });
     } else {
-      responses.saveResponse(runId, {
-        caseId: c.id, model, status: 'error', text: null, finishReason: null, policyDetail: null, error: `${out.code}: ${out.error}`,
-        inputTokens: null, outputTokens: null, latencyMs: null, attempts: out.attempts, cached: false, requestHash: out.key,
-      });
+      const error = `${out.code}: ${out.error}`, attempts = out.attempts, key = out.key;
+      writes.push(() => responses.saveResponse(runId, {
+        caseId: c.id, model, status: 'error', text: null, finishReason: null, policyDetail: null, error,
+        inputTokens: null, outputTokens: null, latencyMs: null, attempts, cached: false, requestHash: key,
+      }));
       progress.tick({ done: 1, errors: 1 });
     }
   });

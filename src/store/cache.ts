@@ -1,10 +1,11 @@
 import type { Db } from './db.js';
+import type { WriteQueue } from './write-queue.js';
 
 /** The response cache: model answers keyed by the canonical hash of the request, shared by all runs. */
 export class ResponseCache {
   private readonly getStmt;
   private readonly putStmt;
-  constructor(db: Db) {
+  constructor(db: Db, private readonly queue?: WriteQueue) {
     this.getStmt = db.prepare('SELECT result_json FROM cache WHERE key = ?');
     this.putStmt = db.prepare('INSERT OR REPLACE INTO cache (key, model, result_json, created_at) VALUES (?, ?, ?, ?)');
   }
@@ -12,7 +13,11 @@ export class ResponseCache {
     const row = this.getStmt.get(key) as { result_json: string } | undefined;
     return row ? (JSON.parse(row.result_json) as T) : undefined;
   }
+  /** Store an answer; with a write queue, it is committed with the other writes of this event-loop turn. */
   put(key: string, model: string, result: unknown): void {
-    this.putStmt.run(key, model, JSON.stringify(result), new Date().toISOString());
+    const json = JSON.stringify(result);
+    const at = new Date().toISOString();
+    if (this.queue) this.queue.push(() => this.putStmt.run(key, model, json, at));
+    else this.putStmt.run(key, model, json, at);
   }
 }

@@ -1,14 +1,14 @@
 import type { Case } from '../core/case.js';
 import type { Db } from './db.js';
 
-interface CaseRow {
+export interface CaseRow {
   case_id: string; seq: number; dimension: string; subdimension: string; modality: string;
   messages_json: string; judge_json: string; tags_json: string; provenance_json: string;
 }
 
 export interface StoredCase extends Case { seq: number }
 
-function fromRow(r: CaseRow): StoredCase {
+export function caseFromRow(r: CaseRow): StoredCase {
   return {
     id: r.case_id,
     seq: r.seq,
@@ -48,7 +48,7 @@ export class CaseStore {
 
   get(runId: string, caseId: string): StoredCase | undefined {
     const row = this.getStmt.get(runId, caseId) as CaseRow | undefined;
-    return row && fromRow(row);
+    return row && caseFromRow(row);
   }
 
   /**
@@ -64,12 +64,12 @@ export class CaseStore {
          ORDER BY c.seq LIMIT ?`,
       )
       .all(model, runId, afterSeq, pageSize) as CaseRow[];
-    return rows.map(fromRow);
+    return rows.map(caseFromRow);
   }
 
   /** All cases of a run in build order, a page at a time. */
   page(runId: string, afterSeq: number, pageSize: number): StoredCase[] {
     const rows = this.db.prepare('SELECT * FROM cases WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(runId, afterSeq, pageSize) as CaseRow[];
-    return rows.map(fromRow);
+    return rows.map(caseFromRow);
   }
 }

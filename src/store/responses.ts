@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { caseFromRow, type CaseRow, type StoredCase } from './cases.js';
 
 export interface ResponseRecord {
   caseId: string;
@@ -55,16 +56,20 @@ export class ResponseStore {
     })();
   }
 
-  /** Responses that need a judgment (none yet, or the response changed since: an errored call answered on resume). */
-  unjudged(runId: string, afterRowid: number, pageSize: number): (ResponseRecord & { rowid: number })[] {
+  /**
+   * Responses that need a judgment (none yet, or the response changed since: an errored call answered on resume),
+   * each with its case, a page at a time.
+   */
+  unjudged(runId: string, afterRowid: number, pageSize: number): (ResponseRecord & { rowid: number; case: StoredCase })[] {
     const rows = this.db
       .prepare(
-        `SELECT r.rowid AS rowid, r.* FROM responses r
+        `SELECT r.rowid AS rowid, r.*, c.seq, c.dimension, c.subdimension, c.modality, c.messages_json, c.judge_json, c.tags_json, c.provenance_json
+         FROM responses r JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id
          LEFT JOIN judgments j ON j.run_id = r.run_id AND j.case_id = r.case_id AND j.model = r.model AND j.created_at >= r.created_at
          WHERE r.run_id = ? AND r.rowid > ? AND j.case_id IS NULL ORDER BY r.rowid LIMIT ?`,
       )
       .all(runId, afterRowid, pageSize) as Record<string, unknown>[];
-    return rows.map((row) => ({ ...toRecord(row), rowid: row.rowid as number }));
+    return rows.map((row) => ({ ...toRecord(row), rowid: row.rowid as number, case: caseFromRow(row as unknown as CaseRow) }));
   }
 
   countUnjudged(runId: string): number {
