@@ -59,6 +59,8 @@ export async function runAction(flags: RunFlags & { quiet?: boolean }): Promise<
       const row = new RunStore(db).get(flags.resume);
       if (!row) throw new UserInputError(`No run "${flags.resume}" in ${home}. Check the id, or TRUSTGEN_HOME.`);
       config = JSON.parse(row.config_json) as ResolvedConfig;
+      const ignored = (['config', 'model', 'dimensions', 'limit', 'seed', 'judge', 'generator'] as const).filter((k) => flags[k] !== undefined);
+      if (ignored.length) progress.log(`--resume continues run ${flags.resume} with its stored settings; ignoring ${ignored.map((k) => `--${k}`).join(', ')}.`);
       if (flags.concurrency) config.concurrency = flags.concurrency;
       if (flags.cache === false) config.cache = false;
       if (flags.out) config.out = flags.out;

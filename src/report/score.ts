@@ -108,6 +108,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
     details,
     failures,
     meta: {
+      kind: 'llm',
       models: config.models,
       dimensions: dims.map((d) => d.id),
       judge: config.judge,

@@ -38,11 +38,14 @@ export interface FailureExample {
 }
 
 export interface RunMeta {
+  /** Which kind of model the run evaluated: picks the leaderboard shown beside it. */
+  kind: 'llm' | 'vlm' | 't2i';
   models: string[];
   dimensions: string[];
   judge: string;
   generator: string | null;
   seed: number;
+  /** --limit: at most this many cases per dimension and model (null: no cap). */
   limit: number | null;
   trustgenVersion: string;
   nodeVersion: string;

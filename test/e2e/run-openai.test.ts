@@ -150,6 +150,19 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
     assert.match(none.stderr, /ollama/);
   });
 
+  it('evaluates several models in one run, each scored on the same cases', async () => {
+    const home = tempHome();
+    const r = await runCli(['run', '--model', 'openai:model-a', '--model', 'openai:model-b', '--limit', '16', '--out', join(home, 'o')], env(home));
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
+    assert.deepEqual(Object.keys(doc.scores).sort(), ['openai:model-a', 'openai:model-b']);
+    assert.equal(doc.details['openai:model-a'].safety.n, 16);
+    assert.equal(doc.details['openai:model-b'].safety.n, 16);
+    const a = server.requests.filter((q) => q.model === 'model-a').map((q) => JSON.stringify(q.body.messages)).sort();
+    const b = server.requests.filter((q) => q.model === 'model-b').map((q) => JSON.stringify(q.body.messages)).sort();
+    assert.deepEqual(a, b);
+  });
+
   it('`trustgen report RUN_ID` rescores a stored run', async () => {
     const home = tempHome();
     const r = await runCli(['run', '--model', 'openai:test-model', '--limit', '10', '--out', join(home, 'o')], env(home));

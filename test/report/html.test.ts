@@ -99,6 +99,7 @@ export function fixture(): ResultsDoc {
       ],
     },
     meta: {
+      kind: 'llm',
       models: [MODEL_A, MODEL_B],
       dimensions: ['truthfulness', 'safety', 'fairness', 'privacy'],
       judge: 'rules+refusal-classifier',
