@@ -91,8 +91,12 @@ export class ModelCaller {
     const timer = setTimeout(() => { timedOut = true; ctrl.abort(); }, this.opts.timeoutMs);
     const onAbort = () => ctrl.abort();
     run.addEventListener('abort', onAbort, { once: true });
+    // Race the call against the abort, so a provider that ignores its signal still cannot hold a call past the timeout.
+    const aborted = new Promise<never>((_, reject) => {
+      ctrl.signal.addEventListener('abort', () => reject(new ProviderError('aborted', { retryable: false, code: 'aborted' })), { once: true });
+    });
     try {
-      return await this.provider.chat(messages, params, ctrl.signal);
+      return await Promise.race([this.provider.chat(messages, params, ctrl.signal), aborted]);
     } catch (e) {
       if (run.aborted) throw new RunAborted();
       if (timedOut && !(e instanceof ProviderError && e.code === 'timeout')) {

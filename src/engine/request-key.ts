@@ -13,7 +13,8 @@ const ENDPOINT_ENV: Record<string, string[]> = {
 
 /** Strip user:password@ from a URL-like value so credentials never reach a hash input or a log. */
 function withoutCredentials(value: string): string {
-  return value.replace(/\/\/[^/@\s]*@/, '//');
+  // Greedy up to the last '@' before the path: a password may itself hold '@'.
+  return value.replace(/\/\/[^/\s]*@/, '//');
 }
 
 /** The endpoint scope of a model spec: which server answers it, so two servers never share cache entries. */
