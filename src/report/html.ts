@@ -75,9 +75,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .dimbars td{border:none;padding:2px 6px}
 .sub td svg{display:block}
 .err{color:var(--low);font-weight:600}
-.facets{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:4px 24px;margin:2px 0 8px 12px}
+.facets{display:grid;grid-template-columns:repeat(auto-fill,minmax(470px,1fr));gap:4px 24px;margin:2px 0 8px 12px}
 ul.barlist{list-style:none;margin:0;padding:0}
-ul.barlist li{display:grid;grid-template-columns:minmax(90px,150px) 130px 48px auto;gap:8px;align-items:center;font-size:13px;padding:1px 0}
+ul.barlist li{display:grid;grid-template-columns:minmax(150px,260px) 130px 48px auto;gap:8px;align-items:center;font-size:13px;padding:1px 0;overflow-wrap:anywhere}
 ul.barlist .lbl{overflow-wrap:anywhere}ul.barlist .v{text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
 tr.you td{background:#e3f2fd;font-weight:600}tr.you td:first-child{box-shadow:inset 4px 0 0 var(--accent)}
 td.unrel,th.unrel{color:var(--na);font-style:italic}
