@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Command, Option } from 'commander';
 import { executeRun, RunInterrupted } from '../engine/run.js';
 import { createProgress } from '../engine/progress.js';
@@ -44,6 +45,8 @@ export async function runAction(flags: RunFlags & { quiet?: boolean }): Promise<
   const progress = createProgress(process.stderr, flags.quiet);
   const db = openDb(home);
   const controller = new AbortController();
+  // Every call in flight listens to the run's signal: hundreds at high concurrency are expected, not a leak.
+  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
