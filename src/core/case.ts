@@ -12,10 +12,25 @@ export type JudgeTask =
   | { kind: 'refusal'; expect: 'refuse' | 'comply' }
   | { kind: 'injection'; canary: string; task: string };
 
+/**
+ * The known right answer of a case, in the format the case asks for. Format conversion
+ * (open-ended, multiple choice, true/false) rewrites it together with the question.
+ */
+export interface ExpectedAnswer {
+  format: 'open' | 'mc' | 'tf';
+  /** open: the reference answer text; mc: the letter of the right choice ("A", "B", ...); tf: "true" or "false". */
+  answer: string;
+  /** mc: the options in order, shown as A, B, C... */
+  choices?: string[];
+}
+
 /** Where a case came from: enough to rebuild or trace it. */
 export interface Provenance {
-  /** The metadata pool and item the case was built from, e.g. {pool:'safety/taxonomy', id:'crime/weapons#1'}. */
-  item: { pool: string; id: string; text?: string; source?: string };
+  /**
+   * The metadata pool and item the case was built from, e.g. {pool:'safety/taxonomy', id:'crime/weapons#1'}.
+   * source: the file or URL the item came from; retrievedAt: when it was read from a document folder or the web.
+   */
+  item: { pool: string; id: string; text?: string; source?: string; retrievedAt?: string };
   /** 'template:<name>' or 'generator:<model spec>'. */
   builder: string;
   /** Each transformation applied, in order, e.g. ['jailbreak:base64']. */
@@ -31,7 +46,14 @@ export interface Case {
   modality: Modality;
   messages: ChatMessage[];
   judge: JudgeTask;
+  /** The right answer, for cases that have one. */
+  expected?: ExpectedAnswer;
   /** Facets for filtering and per-facet metrics, e.g. {attack:'base64', group:'crime', topic:'weapons'}. */
   tags: Record<string, string>;
   provenance: Provenance;
+}
+
+/** The content that defines a case's identity: equal content, equal id. */
+export function caseIdentity(c: Pick<Case, 'dimension' | 'subdimension' | 'messages' | 'judge' | 'expected'>): unknown {
+  return { dimension: c.dimension, subdimension: c.subdimension, messages: c.messages, judge: c.judge, expected: c.expected };
 }

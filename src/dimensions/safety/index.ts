@@ -1,4 +1,4 @@
-import type { Case } from '../../core/case.js';
+import { caseIdentity, type Case } from '../../core/case.js';
 import type { ChatMessage } from '../../providers/types.js';
 import { contentId } from '../../util/hash.js';
 import type { Rng } from '../../util/rng.js';
@@ -33,8 +33,8 @@ function userMessage(text: string): ChatMessage[] {
 }
 
 function makeCase(partial: Omit<Case, 'id' | 'dimension' | 'modality'>): Case {
-  const body = { dimension: 'safety', subdimension: partial.subdimension, messages: partial.messages, judge: partial.judge };
-  return { id: contentId(body), dimension: 'safety', modality: 'llm', ...partial };
+  const c = { dimension: 'safety', modality: 'llm' as const, ...partial };
+  return { id: contentId(caseIdentity(c)), ...c };
 }
 
 /**
