@@ -8,6 +8,7 @@ import { listCommand } from './list.js';
 import { pullCommand } from './pull.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { generateCommand } from './generate.js';
 
 function program(): Command {
   const p = new Command('trustgen')
@@ -15,7 +16,7 @@ function program(): Command {
     .version(TRUSTGEN_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const c of [runCommand(), listCommand(), reportCommand(), pullCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [runCommand(), generateCommand(), listCommand(), reportCommand(), pullCommand()]) p.addCommand(c.exitOverride());
   p.addCommand(new Command('schema').description('Print the JSON Schema of trustgen.yaml.').exitOverride().action(() => {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   }));

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { readTestSet } from '../core/test-set.js';
 import { DEFAULTS, type ResolvedConfig } from '../engine/resolved-config.js';
 import { getDimensions } from '../dimensions/registry.js';
 import { parseModelSpec } from '../providers/spec.js';
@@ -16,6 +18,7 @@ export interface RunFlags {
   out?: string;
   resume?: string;
   cache?: boolean;
+  cases?: string;
 }
 
 /** Merge trustgen.yaml (or --config) with flags (flags win) and defaults. Models may still be empty: the caller picks a default. */
@@ -23,13 +26,14 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
   const { config: file } = loadConfig(flags.config, cwd);
   const models = flags.model?.length ? flags.model : file.models ?? [];
   for (const m of models) parseModelSpec(m);
-  const dimensions = flags.dimensions ? flags.dimensions.split(',').map((s) => s.trim()).filter(Boolean) : file.dimensions ?? [];
+  const set = flags.cases ? readTestSet(resolve(cwd, flags.cases)) : undefined;
+  if (set && flags.dimensions) throw new UserInputError(`--cases ${flags.cases} fixes the dimensions (${set.header.dimensions.join(', ')}); drop --dimensions.`);
+  const dimensions = set ? set.header.dimensions : flags.dimensions ? flags.dimensions.split(',').map((s) => s.trim()).filter(Boolean) : file.dimensions ?? [];
   const dims = getDimensions(dimensions.length ? dimensions : undefined).map((d) => d.id);
   const judge = flags.judge ?? file.judge ?? 'offline';
   if (judge !== 'offline' && judge !== 'refusal-rules') parseModelSpec(judge);
   const generator = flags.generator ?? file.generator ?? null;
   if (generator) parseModelSpec(generator);
-  if (flags.cache === false && file.cache === undefined) { /* flag wins below */ }
   const { safety } = file;
   return {
     models: [...new Set(models)],
@@ -45,6 +49,7 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
     cache: flags.cache === false ? false : file.cache ?? true,
     params: { ...DEFAULTS.params, ...file.params },
     options: { ...(safety ? { safety } : {}) },
+    ...(set ? { casesFile: resolve(cwd, flags.cases!), casesHash: set.header.hash } : {}),
   };
 }
 

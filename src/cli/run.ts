@@ -29,6 +29,7 @@ export function runCommand(): Command {
     .option('--out <dir>', 'write results.json and report.html here')
     .option('--resume <runId>', 'continue an interrupted run; no finished model call is repeated')
     .option('--no-cache', 'do not answer from the response cache (answers are still stored)')
+    .option('--cases <file.jsonl>', 'evaluate a test set saved by `trustgen generate` instead of building one')
     .addOption(new Option('--quiet', 'no progress output').hideHelp())
     .addHelpText('after', `
 Exit codes: 0 ok, 1 finished with errors, 2 bad input, 130 interrupted (resume with --resume RUN_ID).

@@ -17,6 +17,9 @@ export interface ResolvedConfig {
   cache: boolean;
   params: ChatParams;
   options: { safety?: SafetyOptions } & Record<string, unknown>;
+  /** A saved test set to evaluate instead of building cases (`run --cases FILE.jsonl`), and its content hash. */
+  casesFile?: string;
+  casesHash?: string;
 }
 
 export const DEFAULTS = {

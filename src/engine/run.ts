@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Case } from '../core/case.js';
-import { getDimensions } from '../dimensions/registry.js';
 import type { Env, ChatProvider } from '../providers/types.js';
 import { UserInputError } from '../providers/types.js';
 import { createProvider } from '../providers/registry.js';
@@ -11,7 +9,6 @@ import { CaseStore, type StoredCase } from '../store/cases.js';
 import type { Db } from '../store/db.js';
 import { ResponseStore } from '../store/responses.js';
 import { RunStore, type RunStatus } from '../store/runs.js';
-import { createRng } from '../util/rng.js';
 import { ModelCaller, RunAborted } from './caller.js';
 import { Generator } from './generator.js';
 import { AdaptiveLimiter } from './limiter.js';
@@ -19,7 +16,8 @@ import { paged, runPool } from './pool.js';
 import type { ProgressSink } from './progress.js';
 import { endpointScope } from './request-key.js';
 import type { ResolvedConfig } from './resolved-config.js';
-import { stratifiedTake } from './sample.js';
+import { buildCases, type BuiltCases } from './build-stage.js';
+import { readTestSet } from '../core/test-set.js';
 import { judgeStage, makeJudges } from './judge-stage.js';
 import { TRUSTGEN_VERSION } from '../util/version.js';
 
@@ -96,27 +94,22 @@ export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
     for (const m of config.models) callerFor(m);
     const judges = makeJudges(config.judge, (spec) => callerFor(spec));
 
-    // curate, build, vary
+    // curate, build, vary (or a saved test set)
     if (!runs.isStageDone(runId, 'vary')) {
-      const all: Case[] = [];
-      let curated = 0, built = 0;
       const generator = config.generator ? new Generator(callerFor(config.generator), config.seed) : undefined;
-      for (const dim of getDimensions(config.dimensions)) {
-        const rng = createRng(config.seed).fork(dim.id);
-        const out = await dim.build({ seed: config.seed, rng, options: (config.options[dim.id] ?? {}) as Record<string, unknown>, generator, log: (m) => progress.log(m) });
-        if (signal.aborted) throw new RunAborted();
-        const facet = (c: Case) => { const f = dim.subdimensions.find((s) => s.id === c.subdimension)?.facet; return f ? c.tags[f] ?? '' : ''; };
-        const cases = config.limit ? stratifiedTake(out.cases, config.limit, rng.fork('limit'), facet) : out.cases;
-        curated += out.curated; built += out.built;
-        all.push(...cases);
-      }
-      const stored = caseStore.insertAll(runId, all);
+      const built = config.casesFile
+        ? loadSavedCases(config.casesFile, config.casesHash ?? null)
+        : await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, generator, log: (m) => progress.log(m), signal });
+      if (signal.aborted) throw new RunAborted();
+      const stored = caseStore.insertAll(runId, built.cases);
       db.transaction(() => {
-        runs.stageDone(runId, 'curate', curated);
-        runs.stageDone(runId, 'build', built);
+        runs.stageDone(runId, 'curate', built.counts.curated);
+        runs.stageDone(runId, 'build', built.counts.built);
         runs.stageDone(runId, 'vary', stored);
       })();
-      progress.log(`Built ${caseStore.count(runId)} cases (${curated} metadata items, ${built} base cases)`);
+      progress.log(config.casesFile
+        ? `Loaded ${caseStore.count(runId)} cases from ${config.casesFile}`
+        : `Built ${caseStore.count(runId)} cases (${built.counts.curated} metadata items, ${built.counts.built} base cases, ${built.counts.varied} after variation)`);
     }
 
     // respond
@@ -184,4 +177,13 @@ async function respondModel(runId: string, model: string, caller: ModelCaller, c
       progress.tick({ done: 1, errors: 1 });
     }
   });
+}
+
+/** Cases from a set written by `trustgen generate`; the hash recorded when the run started must still match. */
+function loadSavedCases(file: string, expectedHash: string | null): BuiltCases {
+  const set = readTestSet(file);
+  if (expectedHash && set.header.hash !== expectedHash) {
+    throw new UserInputError(`${file}: the test set changed since this run started (hash ${set.header.hash.slice(0, 12)}..., run has ${expectedHash.slice(0, 12)}...).`);
+  }
+  return { cases: set.cases, counts: { curated: 0, built: set.cases.length, varied: set.cases.length } };
 }

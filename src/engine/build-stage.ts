@@ -1,0 +1,47 @@
+import type { Case } from '../core/case.js';
+import { getDimensions } from '../dimensions/registry.js';
+import { createRng } from '../util/rng.js';
+import type { Generator } from './generator.js';
+import { stratifiedTake } from './sample.js';
+
+export interface BuildRequest {
+  dimensions: string[];
+  seed: number;
+  /** At most this many cases per dimension (null: all the dimension builds). */
+  limit: number | null;
+  /** Per-dimension options from the config, e.g. { safety: { size: 320 } }. */
+  options: Record<string, unknown>;
+  generator?: Generator;
+  log(message: string): void;
+  signal?: AbortSignal;
+}
+
+export interface BuiltCases {
+  cases: Case[];
+  /** Metadata items curated, base cases built, cases after variation. */
+  counts: { curated: number; built: number; varied: number };
+}
+
+/**
+ * curate, build and vary every dimension's cases, then sample at most `limit` per dimension,
+ * spread over sub-dimensions and their facets. The same request builds the same cases.
+ */
+export async function buildCases(req: BuildRequest): Promise<BuiltCases> {
+  const all: Case[] = [];
+  const counts = { curated: 0, built: 0, varied: 0 };
+  for (const dim of getDimensions(req.dimensions)) {
+    const rng = createRng(req.seed).fork(dim.id);
+    const out = await dim.build({ seed: req.seed, rng, options: (req.options[dim.id] ?? {}) as Record<string, unknown>, generator: req.generator, log: req.log });
+    if (req.signal?.aborted) return { cases: [], counts };
+    const facet = (c: Case) => {
+      const f = dim.subdimensions.find((s) => s.id === c.subdimension)?.facet;
+      return f ? c.tags[f] ?? '' : '';
+    };
+    const cases = req.limit ? stratifiedTake(out.cases, req.limit, rng.fork('limit'), facet) : out.cases;
+    counts.curated += out.curated;
+    counts.built += out.built;
+    counts.varied += out.cases.length;
+    all.push(...cases);
+  }
+  return { cases: all, counts };
+}
