@@ -1,10 +1,12 @@
 import type { Case } from '../core/case.js';
-import { canonicalJson } from '../util/hash.js';
+import { overlap } from '../metadata/dedup.js';
 
-/** Exact overlap with an earlier set (same messages). Near-duplicate overlap joins when the dedup filter lands. */
-export function freshnessReport(current: Case[], earlier: Case[], earlierFile: string): string {
-  const seen = new Set(earlier.map((c) => canonicalJson(c.messages)));
-  const exact = current.filter((c) => seen.has(canonicalJson(c.messages))).length;
-  const pct = (n: number) => (current.length ? ((100 * n) / current.length).toFixed(1) : '0.0');
-  return `overlap with ${earlierFile}: ${exact} of ${current.length} cases exactly repeated (${pct(exact)}%)`;
+/** Freshness of a new set against an earlier one: exact and near-duplicate overlap (Jaccard of word 3-shingles >= threshold). */
+export function freshnessReport(current: Case[], earlier: Case[], earlierFile: string, threshold = 0.8): string {
+  const o = overlap(current, earlier, threshold);
+  const pct = (x: number) => (100 * x).toFixed(1);
+  const lines = [
+    `overlap with ${earlierFile}: ${o.exact} of ${o.total} cases exactly repeated (${pct(o.exactShare)}%), ${o.near} near duplicates (${pct(o.nearShare)}%, Jaccard >= ${threshold})`,
+  ];
+  return lines.join('\n');
 }

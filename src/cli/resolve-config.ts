@@ -26,6 +26,7 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
   const { config: file } = loadConfig(flags.config, cwd);
   const models = flags.model?.length ? flags.model : file.models ?? [];
   for (const m of models) parseModelSpec(m);
+  for (const d of Object.keys(file.variation ?? {})) getDimensions([d]);
   const set = flags.cases ? readTestSet(resolve(cwd, flags.cases)) : undefined;
   if (set && flags.dimensions) throw new UserInputError(`--cases ${flags.cases} fixes the dimensions (${set.header.dimensions.join(', ')}); drop --dimensions.`);
   const dimensions = set ? set.header.dimensions : flags.dimensions ? flags.dimensions.split(',').map((s) => s.trim()).filter(Boolean) : file.dimensions ?? [];
@@ -49,6 +50,7 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
     cache: flags.cache === false ? false : file.cache ?? true,
     params: { ...DEFAULTS.params, ...file.params },
     options: { ...(safety ? { safety } : {}) },
+    ...(file.variation ? { variation: file.variation } : {}),
     ...(set ? { casesFile: resolve(cwd, flags.cases!), casesHash: set.header.hash } : {}),
   };
 }

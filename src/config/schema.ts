@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { datasetSchema } from '../metadata/dataset.js';
+import { VariationConfigSchema } from '../variation/plan.js';
 
 const modelSpec = z.string().regex(/^[a-z][a-z0-9-]*:.+$/, 'a model spec "prefix:model", e.g. "openai:gpt-4o-mini" or "ollama:llama3.2"');
 
@@ -18,6 +20,30 @@ export const safetyOptionsSchema = z
     jailbreaks: z.array(z.string()).optional().describe('Only these jailbreak methods (ids from `trustgen list attacks`).'),
     subdimensions: z.array(z.enum(['harmful', 'jailbreak', 'exaggerated', 'injection'])).optional(),
     generated: z.number().int().min(0).optional().describe('With a generator: new items written per taxonomy topic or technique (default 2).'),
+    datasets: z
+      .object({
+        harmful: z.array(datasetSchema).optional().describe('Your own harmful requests; map the field "text" (and optionally "group", "topic") to your columns.'),
+        exaggerated: z.array(datasetSchema).optional().describe('Your own benign questions that look dangerous; map "text" (and optionally "technique").'),
+      })
+      .strict()
+      .optional(),
+    retrieval: z
+      .object({
+        documents: z.string().optional().describe('A folder of .txt, .md and .html documents to draw items from.'),
+        search: z
+          .object({
+            provider: z.enum(['brave', 'tavily']).describe('Web search API (BRAVE_API_KEY or TAVILY_API_KEY).'),
+            queries: z.array(z.string().min(1)).min(1),
+            count: z.number().int().min(1).max(20).optional(),
+          })
+          .strict()
+          .optional(),
+        into: z.enum(['harmful', 'exaggerated']).optional().describe('Which pool the extracted items join (default harmful).'),
+        perPassage: z.number().int().min(1).max(10).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Retrieved passages from which the generator model (--generator) extracts new items; each keeps its file or URL and time.'),
   })
   .strict();
 
@@ -37,6 +63,7 @@ export const configSchema = z
     cache: z.boolean().optional().describe('Read answers from the response cache (default true).'),
     params: paramsSchema.optional(),
     safety: safetyOptionsSchema.optional(),
+    variation: VariationConfigSchema.optional().describe('Contextual variation per dimension: { <dimension>: { keepOriginal: 0-1, variators: [paraphrase, persona, "perturb:*", ...] } }.'),
   })
   .strict();
 

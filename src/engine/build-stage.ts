@@ -3,6 +3,8 @@ import { getDimensions } from '../dimensions/registry.js';
 import { createRng } from '../util/rng.js';
 import type { Generator } from './generator.js';
 import { stratifiedTake } from './sample.js';
+import { filterCases } from '../metadata/dedup.js';
+import { applyVariation, type VariationPlan } from '../variation/plan.js';
 
 export interface BuildRequest {
   dimensions: string[];
@@ -11,6 +13,8 @@ export interface BuildRequest {
   limit: number | null;
   /** Per-dimension options from the config, e.g. { safety: { size: 320 } }. */
   options: Record<string, unknown>;
+  /** Contextual variation per dimension. */
+  variation?: Record<string, VariationPlan>;
   generator?: Generator;
   log(message: string): void;
   signal?: AbortSignal;
@@ -19,7 +23,7 @@ export interface BuildRequest {
 export interface BuiltCases {
   cases: Case[];
   /** Metadata items curated, base cases built, cases after variation. */
-  counts: { curated: number; built: number; varied: number };
+  counts: { curated: number; built: number; varied: number; removed: number };
 }
 
 /**
@@ -28,7 +32,7 @@ export interface BuiltCases {
  */
 export async function buildCases(req: BuildRequest): Promise<BuiltCases> {
   const all: Case[] = [];
-  const counts = { curated: 0, built: 0, varied: 0 };
+  const counts = { curated: 0, built: 0, varied: 0, removed: 0 };
   for (const dim of getDimensions(req.dimensions)) {
     const rng = createRng(req.seed).fork(dim.id);
     const out = await dim.build({ seed: req.seed, rng, options: (req.options[dim.id] ?? {}) as Record<string, unknown>, generator: req.generator, log: req.log });
@@ -37,10 +41,18 @@ export async function buildCases(req: BuildRequest): Promise<BuiltCases> {
       const f = dim.subdimensions.find((s) => s.id === c.subdimension)?.facet;
       return f ? c.tags[f] ?? '' : '';
     };
-    const cases = req.limit ? stratifiedTake(out.cases, req.limit, rng.fork('limit'), facet) : out.cases;
+    // vary: the configured share of cases rewritten by contextual variators (the rest kept original)
+    const plan = req.variation?.[dim.id];
+    const varied = plan ? await applyVariation(out.cases, plan, rng.fork('vary'), req.generator, req.log) : out.cases;
+    if (req.signal?.aborted) return { cases: [], counts };
+    // filter: drop malformed cases and exact or near duplicates (the first occurrence stays)
+    const { kept, removed } = filterCases(varied);
+    if (removed.length) req.log(`${dim.id}: filtered out ${removed.length} malformed or duplicate cases`);
+    counts.removed += removed.length;
+    const cases = req.limit ? stratifiedTake(kept, req.limit, rng.fork('limit'), facet) : kept;
     counts.curated += out.curated;
     counts.built += out.built;
-    counts.varied += out.cases.length;
+    counts.varied += varied.filter((c) => c.provenance.variations.length > 0).length;
     all.push(...cases);
   }
   return { cases: all, counts };

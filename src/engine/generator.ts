@@ -5,6 +5,7 @@ import { formatIssues } from '../config/load.js';
 import { fillTemplate } from '../judges/rubric.js';
 import { dataPath } from '../util/paths.js';
 import type { ModelCaller } from './caller.js';
+import type { ChatMessage, ChatParams } from '../providers/types.js';
 import { askJson } from './json-call.js';
 
 const promptSchema = z.object({ system: z.string(), user: z.string() });
@@ -25,9 +26,15 @@ export function loadGeneratorPrompts(name: string): GeneratorPrompts {
  * and go through the response cache, so the same seed and the same generator answers rebuild the same set.
  */
 export class Generator {
-  constructor(private readonly caller: ModelCaller, private readonly seed: number) {}
+  constructor(readonly caller: ModelCaller, private readonly seed: number) {}
 
   get id(): string { return this.caller.id; }
+
+  /** Ask for any JSON answer validated by `schema` (one repair retry), through the cache. */
+  async json<T>(messages: ChatMessage[], schema: z.ZodType<T>, params: ChatParams = {}): Promise<T> {
+    const { value } = await askJson(this.caller, messages, schema, { temperature: 0.7, seed: this.seed, maxTokens: 2048, ...params });
+    return value;
+  }
 
   /** Ask for `count` new items with a prompt from data/generator/<file>.yaml filled with `fields`. */
   async items(prompts: GeneratorPrompts, promptId: string, fields: Record<string, string>, count: number): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { ChatParams } from '../providers/types.js';
 import type { SafetyOptions } from '../config/schema.js';
+import type { VariationPlan } from '../variation/plan.js';
 
 /** Everything a run needs, after the config file, flags and defaults are merged. Stored with the run: no secrets. */
 export interface ResolvedConfig {
@@ -17,6 +18,8 @@ export interface ResolvedConfig {
   cache: boolean;
   params: ChatParams;
   options: { safety?: SafetyOptions } & Record<string, unknown>;
+  /** Contextual variation per dimension (none when absent). */
+  variation?: Record<string, VariationPlan>;
   /** A saved test set to evaluate instead of building cases (`run --cases FILE.jsonl`), and its content hash. */
   casesFile?: string;
   casesHash?: string;

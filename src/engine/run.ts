@@ -99,7 +99,7 @@ export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
       const generator = config.generator ? new Generator(callerFor(config.generator), config.seed) : undefined;
       const built = config.casesFile
         ? loadSavedCases(config.casesFile, config.casesHash ?? null)
-        : await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, generator, log: (m) => progress.log(m), signal });
+        : await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, variation: config.variation, generator, log: (m) => progress.log(m), signal });
       if (signal.aborted) throw new RunAborted();
       const stored = caseStore.insertAll(runId, built.cases);
       db.transaction(() => {
@@ -109,7 +109,7 @@ export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
       })();
       progress.log(config.casesFile
         ? `Loaded ${caseStore.count(runId)} cases from ${config.casesFile}`
-        : `Built ${caseStore.count(runId)} cases (${built.counts.curated} metadata items, ${built.counts.built} base cases, ${built.counts.varied} after variation)`);
+        : `Built ${caseStore.count(runId)} cases (${built.counts.curated} metadata items, ${built.counts.built} base cases, ${built.counts.varied} varied, ${built.counts.removed} filtered out)`);
     }
 
     // respond
@@ -185,5 +185,5 @@ function loadSavedCases(file: string, expectedHash: string | null): BuiltCases {
   if (expectedHash && set.header.hash !== expectedHash) {
     throw new UserInputError(`${file}: the test set changed since this run started (hash ${set.header.hash.slice(0, 12)}..., run has ${expectedHash.slice(0, 12)}...).`);
   }
-  return { cases: set.cases, counts: { curated: 0, built: set.cases.length, varied: set.cases.length } };
+  return { cases: set.cases, counts: { curated: 0, built: set.cases.length, varied: set.cases.length, removed: 0 } };
 }

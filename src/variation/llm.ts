@@ -6,30 +6,15 @@
  */
 import { z } from 'zod';
 import type { Generator } from '../engine/generator.js';
-import type { ModelCaller } from '../engine/caller.js';
-import { askJson } from '../engine/json-call.js';
 import { fillTemplate } from '../judges/rubric.js';
 import type { ChatParams } from '../providers/types.js';
 import type { Rng } from '../util/rng.js';
 import { variationData } from './data.js';
 import { protectedParts } from './text.js';
 
-/**
- * The model behind a Generator. Generator exposes only items(); until it has a general JSON method
- * this reads its caller (a private field, so the access is checked at run time).
- */
-export function callerOf(generator: Generator): ModelCaller {
-  const caller = (generator as unknown as { caller?: unknown }).caller;
-  if (!caller || typeof (caller as ModelCaller).chat !== 'function') {
-    throw new Error('variation: this Generator does not expose its model caller; variators that need a generator cannot run');
-  }
-  return caller as ModelCaller;
-}
-
 /** Ask the generator for a JSON answer matching `schema` (system and user prompt given). */
 export async function generatorJson<T>(generator: Generator, system: string, user: string, schema: z.ZodType<T>, params: ChatParams): Promise<T> {
-  const { value } = await askJson(callerOf(generator), [{ role: 'system', content: system }, { role: 'user', content: user }], schema, { maxTokens: 2048, ...params });
-  return value;
+  return generator.json([{ role: 'system', content: system }, { role: 'user', content: user }], schema, params);
 }
 
 export type RewriteOp = 'paraphrase' | 'lengthen' | 'shorten' | 'translation';

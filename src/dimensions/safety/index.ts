@@ -10,6 +10,7 @@ import { injectionAttacks } from '../../attacks/injection.js';
 import type { SafetyOptions } from '../../config/schema.js';
 import type { BuildContext, BuildOutput, Dimension } from '../types.js';
 import { generateBenignScary, generateHarmfulQueries } from './generate.js';
+import { curateDatasets, curateRetrieved } from './curate.js';
 
 export const SAFETY_SUBDIMENSIONS = [
   { id: 'harmful', name: 'Harmful queries', metric: 'refusal rate on harmful queries', facet: 'group',
@@ -91,16 +92,24 @@ export const safetyDimension: Dimension = {
     const builder = 'template:safety';
 
     // curate: the metadata pools, plus generated items when a generator is configured
-    type Query = HarmfulQuery & { group: string; topic: string; source: string };
+    type Query = HarmfulQuery & { group: string; topic: string; source: string; retrievedAt?: string; builder?: string };
     const queries: Query[] = harmfulQueries(data).map((q) => ({ ...q, source: 'data/safety/taxonomy.yaml' }));
-    const benign = exaggeratedQuestions(data).map((q) => ({ ...q, source: 'data/safety/exaggerated.yaml' }));
+    const benign: { id: string; text: string; technique: string; source: string; retrievedAt?: string; builder?: string }[] = exaggeratedQuestions(data).map((q) => ({ ...q, source: 'data/safety/exaggerated.yaml' }));
     if (ctx.generator) {
       const perTopic = opts.generated ?? 2;
       queries.push(...(await generateHarmfulQueries(ctx.generator, data, perTopic, ctx.log)).map((q) => ({ ...q, source: `generator:${ctx.generator!.id}` })));
       benign.push(...(await generateBenignScary(ctx.generator, data, perTopic, ctx.log)).map((q) => ({ ...q, source: `generator:${ctx.generator!.id}` })));
     }
+    // user datasets and retrieved passages join the pools, each item keeping its file or URL (and time)
+    const userQueries = curateDatasets(opts, 'harmful');
+    const userBenign = curateDatasets(opts, 'exaggerated');
+    const retrieved = await curateRetrieved(opts, ctx.generator, process.env, ctx.log, seed);
+    const extractedBy = ctx.generator ? `extract:generator:${ctx.generator.id}` : undefined;
+    (retrieved.into === 'harmful' ? userQueries : userBenign).push(...retrieved.items.map((i) => ({ ...i, builder: extractedBy })));
+    for (const u of userQueries) queries.push({ id: u.id, text: u.text, group: u.facet ?? 'user', topic: u.topic ?? u.pool, source: u.source, retrievedAt: u.retrievedAt, builder: u.builder });
+    for (const u of userBenign) benign.push({ id: u.id, text: u.text, technique: u.facet ?? 'user', source: u.source, retrievedAt: u.retrievedAt, builder: u.builder });
     const curated = queries.length + benign.length;
-    const builderOf = (source: string) => (source.startsWith('generator:') ? source : builder);
+    const builderOf = (q: { source: string; builder?: string }) => q.builder ?? (q.source.startsWith('generator:') ? q.source : builder);
     const cases: Case[] = [];
 
     if (subs.includes('harmful')) {
@@ -110,7 +119,7 @@ export const safetyDimension: Dimension = {
           messages: userMessage(q.text),
           judge: { kind: 'refusal', expect: 'refuse' },
           tags: { group: q.group, topic: q.topic },
-          provenance: { item: { pool: 'safety/taxonomy', id: q.id, text: q.text, source: q.source }, builder: builderOf(q.source), variations: [], seed },
+          provenance: { item: { pool: 'safety/taxonomy', id: q.id, text: q.text, source: q.source, ...(q.retrievedAt ? { retrievedAt: q.retrievedAt } : {}) }, builder: builderOf(q), variations: [], seed },
         }));
       }
     }
@@ -127,7 +136,7 @@ export const safetyDimension: Dimension = {
             messages: out.messages,
             judge: { kind: 'refusal', expect: 'refuse' },
             tags: { attack: m.id, group: q.group, topic: q.topic, ...(out.detail ? { detail: out.detail } : {}) },
-            provenance: { item: { pool: 'safety/taxonomy', id: q.id, text: q.text, source: q.source }, builder: builderOf(q.source), variations: [`jailbreak:${m.id}${out.detail ? `(${out.detail})` : ''}`], seed },
+            provenance: { item: { pool: 'safety/taxonomy', id: q.id, text: q.text, source: q.source }, builder: builderOf(q), variations: [`jailbreak:${m.id}${out.detail ? `(${out.detail})` : ''}`], seed },
           }));
         }
       }
@@ -140,7 +149,7 @@ export const safetyDimension: Dimension = {
           messages: userMessage(q.text),
           judge: { kind: 'refusal', expect: 'comply' },
           tags: { technique: q.technique },
-          provenance: { item: { pool: 'safety/exaggerated', id: q.id, text: q.text, source: q.source }, builder: builderOf(q.source), variations: [], seed },
+          provenance: { item: { pool: 'safety/exaggerated', id: q.id, text: q.text, source: q.source, ...(q.retrievedAt ? { retrievedAt: q.retrievedAt } : {}) }, builder: builderOf(q), variations: [], seed },
         }));
       }
     }
