@@ -4,6 +4,7 @@ import { configJsonSchema } from '../config/schema.js';
 import { UserInputError } from '../providers/types.js';
 import { TRUSTGEN_VERSION } from '../util/version.js';
 import { EXIT, FlagError } from './errors.js';
+import { judgeCommand } from './judge.js';
 import { listCommand } from './list.js';
 import { pullCommand } from './pull.js';
 import { reportCommand } from './report.js';
@@ -16,7 +17,7 @@ function program(): Command {
     .version(TRUSTGEN_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const c of [runCommand(), generateCommand(), listCommand(), reportCommand(), pullCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [runCommand(), generateCommand(), listCommand(), reportCommand(), pullCommand(), judgeCommand()]) p.addCommand(c.exitOverride());
   p.addCommand(new Command('schema').description('Print the JSON Schema of trustgen.yaml.').exitOverride().action(() => {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   }));
