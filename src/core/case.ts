@@ -31,8 +31,10 @@ export interface Provenance {
    * source: the file or URL the item came from; retrievedAt: when it was read from a document folder or the web.
    */
   item: { pool: string; id: string; text?: string; source?: string; retrievedAt?: string };
-  /** 'template:<name>' or 'generator:<model spec>'. */
+  /** 'template:<name>', 'generator:<model spec>' or 'extract:generator:<model spec>'. */
   builder: string;
+  /** The generator model configured when the case was built (it may have written the item or a variation), or null. */
+  generator?: string | null;
   /** Each transformation applied, in order, e.g. ['jailbreak:base64']. */
   variations: string[];
   seed: number;

@@ -49,7 +49,9 @@ export async function buildCases(req: BuildRequest): Promise<BuiltCases> {
     const { kept, removed } = filterCases(varied);
     if (removed.length) req.log(`${dim.id}: filtered out ${removed.length} malformed or duplicate cases`);
     counts.removed += removed.length;
-    const cases = req.limit ? stratifiedTake(kept, req.limit, rng.fork('limit'), facet) : kept;
+    const sampled = req.limit ? stratifiedTake(kept, req.limit, rng.fork('limit'), facet) : kept;
+    const generator = req.generator?.id ?? null;
+    const cases = sampled.map((c) => ({ ...c, provenance: { ...c.provenance, generator } }));
     counts.curated += out.curated;
     counts.built += out.built;
     counts.varied += varied.filter((c) => c.provenance.variations.length > 0).length;

@@ -29,6 +29,7 @@ describe('trustgen generate and run --cases', { timeout: 180_000 }, () => {
       const k = JSON.parse(line);
       assert.equal(k.provenance.seed, 42);
       assert.ok(k.provenance.item.id && k.provenance.builder && Array.isArray(k.provenance.variations));
+      assert.equal(k.provenance.generator, null, 'the generator (none here) is recorded on every case');
     }
   });
 
