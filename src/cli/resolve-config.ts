@@ -32,7 +32,7 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
   const dimensions = set ? set.header.dimensions : flags.dimensions ? flags.dimensions.split(',').map((s) => s.trim()).filter(Boolean) : file.dimensions ?? [];
   const dims = getDimensions(dimensions.length ? dimensions : undefined).map((d) => d.id);
   const judge = flags.judge ?? file.judge ?? 'offline';
-  if (judge !== 'offline' && judge !== 'refusal-rules') parseModelSpec(judge);
+  if (!['offline', 'refusal', 'refusal-rules'].includes(judge)) parseModelSpec(judge);
   const generator = flags.generator ?? file.generator ?? null;
   if (generator) parseModelSpec(generator);
   const { safety } = file;

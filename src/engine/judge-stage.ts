@@ -2,8 +2,9 @@ import type { Case } from '../core/case.js';
 import { injectionJudge } from '../judges/injection.js';
 import { refusalRulesJudge } from '../judges/refusal-rules.js';
 import { refusalVerdict } from '../judges/refusal-score.js';
-import { rubricRefusalJudge } from '../judges/rubric.js';
-import type { Judge, Verdict } from '../judges/types.js';
+import { lastUserText, rubricRefusalJudge } from '../judges/rubric.js';
+import { getJudge } from '../judges/registry.js';
+import type { Judge, LabelJudge, Verdict } from '../judges/types.js';
 import type { JudgmentRecord, ResponseRecord, ResponseStore } from '../store/responses.js';
 import { RunAborted, type ModelCaller } from './caller.js';
 import { JsonCallError } from './json-call.js';
@@ -15,8 +16,20 @@ import type { ResolvedConfig } from './resolved-config.js';
 export type JudgeSet = Record<Case['judge']['kind'], Judge>;
 
 export function makeJudges(judgeSpec: string, callerFor: (spec: string) => ModelCaller): JudgeSet {
-  if (judgeSpec === 'offline' || judgeSpec === 'refusal-rules') return { refusal: refusalRulesJudge, injection: injectionJudge };
+  if (judgeSpec === 'refusal-rules') return { refusal: refusalRulesJudge, injection: injectionJudge };
+  if (judgeSpec === 'offline' || judgeSpec === 'refusal') return { refusal: caseRefusalJudge(getJudge('refusal')), injection: injectionJudge };
   return { refusal: rubricRefusalJudge(callerFor(judgeSpec)), injection: injectionJudge };
+}
+
+/** A refusal label judge (the trained classifier) scored against what the case expects. */
+function caseRefusalJudge(labeler: LabelJudge): Judge {
+  return {
+    id: labeler.id,
+    async judge(c, r) {
+      const v = await labeler.label({ prompt: lastUserText(c), response: r.text });
+      return refusalVerdict(c, v.label, v.reason);
+    },
+  };
 }
 
 /** The verdict for a response before any judge sees it: errors and provider policy blocks are settled here. */
