@@ -1,23 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { UserInputError } from '../providers/types.js';
 import { configSchema, type ConfigFile } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'trustgen.yaml';
 
-/** Render zod issues as "file: field.path: what is expected", one per line. */
-export function formatIssues(file: string, issues: z.core.$ZodIssue[]): string {
-  return issues
-    .map((i) => {
-      const path = i.path.length ? i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('') : '(top level)';
-      let msg = i.message;
-      if (i.code === 'unrecognized_keys') msg = `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}; remove or correct them (see schema/trustgen.schema.json)`;
-      return `${file}: ${path}: ${msg}`;
-    })
-    .join('\n');
-}
+export { formatIssues } from './issues.js';
+import { formatIssues } from './issues.js';
 
 /**
  * Load and validate a config file. With no path, `trustgen.yaml` in the working directory is used

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { formatIssues } from '../config/load.js';
+import { formatIssues } from '../config/issues.js';
 import { fillTemplate } from '../judges/rubric.js';
 import { dataPath } from '../util/paths.js';
 import type { ModelCaller } from './caller.js';

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Case } from '../core/case.js';
 import { dataPath } from '../util/paths.js';
-import { formatIssues } from '../config/load.js';
+import { formatIssues } from '../config/issues.js';
 import type { JudgedResponse, Judge, RefusalLabel, Verdict } from './types.js';
 import { refusalVerdict } from './refusal-score.js';
 

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { formatIssues } from '../config/load.js';
+import { formatIssues } from '../config/issues.js';
 
 /** The input fields a rubric template can show, all from JudgeInput. */
 export const RUBRIC_FIELDS = ['prompt', 'response', 'reference', 'choices', 'other'] as const;

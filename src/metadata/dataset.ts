@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { formatIssues } from '../config/load.js';
+import { formatIssues } from '../config/issues.js';
 import { UserInputError } from '../providers/types.js';
 import type { MetadataItem } from './types.js';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { formatIssues } from '../config/load.js';
+import { formatIssues } from '../config/issues.js';
 import { dataPath } from '../util/paths.js';
 
 const words = z.array(z.string().min(1)).min(1);
