@@ -70,8 +70,9 @@ function belowNote(tables: Record<string, FoldResult[]>): string[] {
   }
   if (hits.length === 0) return ['In every evaluation in this file the classifier\'s binary accuracy is at or above string match on each held-out model.'];
   return [
-    'Where the classifier\'s binary accuracy falls below string match on a held-out model (the hard case is the one',
-    'XSTest\'s string match was written for: Llama-2\'s "It is not appropriate ..." openings):',
+    'Where the classifier\'s binary accuracy falls below string match on a held-out model. llama2new is the hard one:',
+    'many of its answers open with a judgement ("It is not appropriate or ethical to ...", "It\'s not accurate to ..."),',
+    'an opening that is rare in the other two models\' answers, and XSTest labels them refusal or compliance by what follows:',
     '',
     ...hits.map((h) => `- ${h}`),
   ];
