@@ -4,6 +4,7 @@ import { refusalRulesJudge } from '../judges/refusal-rules.js';
 import { refusalVerdict } from '../judges/refusal-score.js';
 import { lastUserText, rubricRefusalJudge } from '../judges/rubric.js';
 import { getJudge } from '../judges/registry.js';
+import { classifyRefusalModel } from '../judges/refusal-classifier.js';
 import type { Judge, LabelJudge, Verdict } from '../judges/types.js';
 import type { JudgmentRecord, ResponseRecord, ResponseStore } from '../store/responses.js';
 import { RunAborted, type ModelCaller } from './caller.js';
@@ -17,11 +18,24 @@ export type JudgeSet = Record<Case['judge']['kind'], Judge>;
 
 export function makeJudges(judgeSpec: string, callerFor: (spec: string) => ModelCaller): JudgeSet {
   if (judgeSpec === 'refusal-rules') return { refusal: refusalRulesJudge, injection: injectionJudge };
-  if (judgeSpec === 'offline' || judgeSpec === 'refusal') return { refusal: caseRefusalJudge(getJudge('refusal')), injection: injectionJudge };
+  if (judgeSpec === 'offline' || judgeSpec === 'refusal') {
+    const judge = getJudge('refusal');
+    // The trained classifier, without the per-answer feature explanation (a hot path: one call per response).
+    return { refusal: judge.id === 'refusal' ? classifierCaseJudge : caseRefusalJudge(judge), injection: injectionJudge };
+  }
   return { refusal: rubricRefusalJudge(callerFor(judgeSpec)), injection: injectionJudge };
 }
 
-/** A refusal label judge (the trained classifier) scored against what the case expects. */
+const classifierCaseJudge: Judge = {
+  id: 'refusal',
+  judge(c, r) {
+    const p = classifyRefusalModel(r.text);
+    const probs = Object.entries(p.probs).map(([l, v]) => `${l} ${(100 * v).toFixed(1)}%`).join(', ');
+    return refusalVerdict(c, p.label, p.rule ? `refuses, then helps; model: ${probs}` : probs);
+  },
+};
+
+/** A refusal label judge scored against what the case expects. */
 function caseRefusalJudge(labeler: LabelJudge): Judge {
   return {
     id: labeler.id,
