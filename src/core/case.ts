@@ -59,3 +59,16 @@ export interface Case {
 export function caseIdentity(c: Pick<Case, 'dimension' | 'subdimension' | 'messages' | 'judge' | 'expected'>): unknown {
   return { dimension: c.dimension, subdimension: c.subdimension, messages: c.messages, judge: c.judge, expected: c.expected };
 }
+
+/** The text of a message: text parts joined by newlines; images left out, or shown as `imageMark` when given. */
+export function messageText(m: ChatMessage, imageMark?: string): string {
+  if (typeof m.content === 'string') return m.content;
+  return m.content.map((p) => (p.type === 'text' ? p.text : imageMark ?? '')).filter(Boolean).join('\n');
+}
+
+/** The text of a case's last user message, or '' when it has none. */
+export function lastUserText(c: Pick<Case, 'messages'>, imageMark?: string): string {
+  const msgs = c.messages ?? [];
+  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].role === 'user') return messageText(msgs[i], imageMark);
+  return '';
+}

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import type { Case } from '../core/case.js';
+import { lastUserText as caseLastUserText, type Case } from '../core/case.js';
 import type { ModelCaller } from '../engine/caller.js';
 import { askJson } from '../engine/json-call.js';
 import type { ChatMessage } from '../providers/types.js';
@@ -51,13 +51,9 @@ export function fillTemplate(template: string, fields: Record<string, string>): 
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(fields, key) ? fields[key] : whole));
 }
 
+/** The request a judge sees: the last user message, images marked. */
 export function lastUserText(c: Case): string {
-  for (let i = c.messages.length - 1; i >= 0; i--) {
-    const m = c.messages[i];
-    if (m.role !== 'user') continue;
-    return typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '[image]')).join('\n');
-  }
-  return '';
+  return caseLastUserText(c, '[image]');
 }
 
 /** The tags that fence the fields of a rubric's user template, e.g. ['request', 'answer']. */

@@ -5,8 +5,7 @@
  * whitespace collapsed). Near duplicates: Jaccard similarity of word 3-shingles, found by MinHash + LSH
  * banding (fixed seed) and confirmed exactly.
  */
-import type { Case } from '../core/case.js';
-import type { ChatMessage } from '../providers/types.js';
+import { lastUserText, messageText, type Case } from '../core/case.js';
 import { NearIndex, normalizeText, shingleHashes } from './minhash.js';
 
 export type RemovalReason =
@@ -48,18 +47,7 @@ export interface FilterResult { kept: Case[]; removed: Removal[] }
 /** `{query}`, `{{ topic }}`: a template field left unfilled (the syntax of fillTemplate). */
 export const DEFAULT_PLACEHOLDER = /\{\{?\s*[A-Za-z_][A-Za-z0-9_]*\s*\}?\}/;
 
-/** The text of a message (text parts joined; images ignored). */
-export function messageText(m: ChatMessage): string {
-  if (typeof m.content === 'string') return m.content;
-  return m.content.map((p) => (p.type === 'text' ? p.text : '')).filter(Boolean).join('\n');
-}
-
-/** The text of a case's last user message, or '' when it has none. */
-export function lastUserText(c: Pick<Case, 'messages'>): string {
-  const msgs = c.messages ?? [];
-  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].role === 'user') return messageText(msgs[i]);
-  return '';
-}
+export { lastUserText, messageText } from '../core/case.js';
 
 /** Why a case is malformed, or undefined when it is well-formed. */
 export function malformed(c: Case, opts: FilterOptions = {}): Omit<Removal, 'id'> | undefined {
