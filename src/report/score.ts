@@ -1,6 +1,5 @@
 import { getDimensions } from '../dimensions/registry.js';
 import type { ResolvedConfig } from '../engine/resolved-config.js';
-import { CaseStore } from '../store/cases.js';
 import type { Db } from '../store/db.js';
 import { ResponseStore } from '../store/responses.js';
 import { RunStore, type RunStatus } from '../store/runs.js';
@@ -129,7 +128,6 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
 
 function worstFailures(db: Db, runId: string, model: string, limit = 25): FailureExample[] {
   const responses = new ResponseStore(db);
-  void CaseStore;
   return responses.failures(runId, model, limit).map((f) => {
     const messages = JSON.parse(f.messages_json) as { role: string; content: unknown }[];
     const prompt = messages.map((m) => `[${m.role}] ${typeof m.content === 'string' ? m.content : '[multimodal content]'}`).join('\n');
