@@ -22,6 +22,7 @@ class BarProgress implements ProgressSink {
   private errors = 0;
   private cached = 0;
   private done = 0;
+  private startedAt = Date.now();
   constructor(private readonly stream: NodeJS.WriteStream) {}
   start(label: string, total: number): void {
     this.stop();
@@ -36,7 +37,6 @@ class BarProgress implements ProgressSink {
     this.bar.start(total, 0, { rate: '0', cached: 0, errors: 0 });
     this.startedAt = Date.now();
   }
-  private startedAt = Date.now();
   tick(d: { done?: number; errors?: number; cached?: number }): void {
     this.done += d.done ?? 0;
     this.errors += d.errors ?? 0;

@@ -62,7 +62,7 @@ export function makeCaller(spec: string, req: Pick<RunRequest, 'config' | 'env' 
 }
 
 /** Run (or resume) the staged pipeline: curate, build, vary, respond, judge, score. */
-export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
+export async function executeRun(req: RunRequest): Promise<RunOutcome> {
   const { db, config, progress, signal } = req;
   const runs = new RunStore(db);
   const caseStore = new CaseStore(db);
@@ -146,8 +146,6 @@ export async function executeRun(req: RunRequest): Promise<OutcomeWithId> {
     await Promise.all([...callers.values()].map((c) => c.provider.close?.().catch(() => undefined)));
   }
 }
-
-export type OutcomeWithId = RunOutcome;
 
 async function respondModel(runId: string, model: string, caller: ModelCaller, cases: CaseStore, responses: ResponseStore, writes: WriteQueue, config: ResolvedConfig, progress: ProgressSink): Promise<void> {
   const next = paged<StoredCase>((after) => cases.pendingForModel(runId, model, after, 500), (c) => c.seq);

@@ -17,15 +17,17 @@ const rulesSchema = z.object({
 
 interface CompiledRules { opening: number; shortAnswer: number; refusal: RegExp[]; pivot: RegExp[]; compliance: RegExp[] }
 
-let cached: CompiledRules | undefined;
+const DEFAULT_RULES_FILE = dataPath('judges', 'refusal-rules.yaml');
+const compiled = new Map<string, CompiledRules>();
 
-export function loadRefusalRules(file = dataPath('judges', 'refusal-rules.yaml')): CompiledRules {
-  if (cached && file === dataPath('judges', 'refusal-rules.yaml')) return cached;
+export function loadRefusalRules(file = DEFAULT_RULES_FILE): CompiledRules {
+  const hit = compiled.get(file);
+  if (hit) return hit;
   const parsed = rulesSchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(formatIssues(file, parsed.error.issues));
   const re = (list: string[], flags = 'i') => list.map((p) => new RegExp(p, flags));
   const rules = { opening: parsed.data.opening, shortAnswer: parsed.data.shortAnswer, refusal: re(parsed.data.refusal), pivot: re(parsed.data.pivot, 'im'), compliance: re(parsed.data.compliance) };
-  cached = rules;
+  compiled.set(file, rules);
   return rules;
 }
 

@@ -93,7 +93,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
     const dimScores = dims.map((d) => scores[model][d.id]).filter((v): v is number => v !== null && v !== undefined);
     const overall = mean(dimScores);
     scores[model].overall = overall === null ? null : round1(overall);
-    failures[model] = worstFailures(db, runId, model);
+    failures[model] = worstFailures(responses, runId, model);
   }
 
   const counts = responses.counts(runId);
@@ -126,8 +126,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
   };
 }
 
-function worstFailures(db: Db, runId: string, model: string, limit = 25): FailureExample[] {
-  const responses = new ResponseStore(db);
+function worstFailures(responses: ResponseStore, runId: string, model: string, limit = 25): FailureExample[] {
   return responses.failures(runId, model, limit).map((f) => {
     const messages = JSON.parse(f.messages_json) as { role: string; content: unknown }[];
     const prompt = messages.map((m) => `[${m.role}] ${typeof m.content === 'string' ? m.content : '[multimodal content]'}`).join('\n');

@@ -23,10 +23,7 @@ export function caseFromRow(r: CaseRow): StoredCase {
 }
 
 export class CaseStore {
-  private readonly getStmt;
-  constructor(private readonly db: Db) {
-    this.getStmt = db.prepare('SELECT * FROM cases WHERE run_id = ? AND case_id = ?');
-  }
+  constructor(private readonly db: Db) {}
 
   /** Store a run's cases in one transaction. Duplicate ids (equal content) are kept once. Returns the count stored. */
   insertAll(runId: string, cases: Case[]): number {
@@ -46,11 +43,6 @@ export class CaseStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM cases WHERE run_id = ?').get(runId) as { n: number }).n;
   }
 
-  get(runId: string, caseId: string): StoredCase | undefined {
-    const row = this.getStmt.get(runId, caseId) as CaseRow | undefined;
-    return row && caseFromRow(row);
-  }
-
   /**
    * Cases of a run that have no successful response from `model` yet, in build order, a page at a time
    * (so a 100,000-case run never sits in memory whole).
@@ -64,12 +56,6 @@ export class CaseStore {
          ORDER BY c.seq LIMIT ?`,
       )
       .all(model, runId, afterSeq, pageSize) as CaseRow[];
-    return rows.map(caseFromRow);
-  }
-
-  /** All cases of a run in build order, a page at a time. */
-  page(runId: string, afterSeq: number, pageSize: number): StoredCase[] {
-    const rows = this.db.prepare('SELECT * FROM cases WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(runId, afterSeq, pageSize) as CaseRow[];
     return rows.map(caseFromRow);
   }
 }

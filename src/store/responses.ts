@@ -26,6 +26,9 @@ export interface JudgmentRecord {
   reason: string | null;
 }
 
+/** Joins a response `r` to its judgment `j`, only when the judgment is not older than the response (a response re-answered on resume needs judging again). */
+const JUDGMENT_OF_CURRENT_RESPONSE = 'LEFT JOIN judgments j ON j.run_id = r.run_id AND j.case_id = r.case_id AND j.model = r.model AND j.created_at >= r.created_at';
+
 export class ResponseStore {
   private readonly upsertResponse;
   private readonly upsertJudgment;
@@ -65,7 +68,7 @@ export class ResponseStore {
       .prepare(
         `SELECT r.rowid AS rowid, r.*, c.seq, c.dimension, c.subdimension, c.modality, c.messages_json, c.judge_json, c.tags_json, c.provenance_json
          FROM responses r JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id
-         LEFT JOIN judgments j ON j.run_id = r.run_id AND j.case_id = r.case_id AND j.model = r.model AND j.created_at >= r.created_at
+         ${JUDGMENT_OF_CURRENT_RESPONSE}
          WHERE r.run_id = ? AND r.rowid > ? AND j.case_id IS NULL ORDER BY r.rowid LIMIT ?`,
       )
       .all(runId, afterRowid, pageSize) as Record<string, unknown>[];
@@ -76,7 +79,7 @@ export class ResponseStore {
     return (this.db
       .prepare(
         `SELECT COUNT(*) AS n FROM responses r
-         LEFT JOIN judgments j ON j.run_id = r.run_id AND j.case_id = r.case_id AND j.model = r.model AND j.created_at >= r.created_at
+         ${JUDGMENT_OF_CURRENT_RESPONSE}
          WHERE r.run_id = ? AND j.case_id IS NULL`,
       )
       .get(runId) as { n: number }).n;

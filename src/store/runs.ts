@@ -52,7 +52,4 @@ export class RunStore {
     return !!this.db.prepare("SELECT 1 FROM run_stages WHERE run_id = ? AND stage = ? AND status = 'done'").get(id, stage);
   }
 
-  stages(id: string): { stage: Stage; count: number; updated_at: string }[] {
-    return this.db.prepare('SELECT stage, count, updated_at FROM run_stages WHERE run_id = ?').all(id) as { stage: Stage; count: number; updated_at: string }[];
-  }
 }
