@@ -78,4 +78,13 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'judgment answers',
+    sql: `
+      -- The answer a judge read from a response (an option letter, true/false, a label), when it reads one.
+      -- Pair metrics (robustness agreement, sycophancy) compare these across a case and its variants.
+      ALTER TABLE judgments ADD COLUMN answer TEXT;
+    `,
+  },
 ];

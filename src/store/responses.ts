@@ -24,6 +24,8 @@ export interface JudgmentRecord {
   label: string;
   score: number | null;
   reason: string | null;
+  /** The answer the judge read from the response (e.g. "B", "true"), when it reads one. */
+  answer?: string | null;
 }
 
 /** Joins a response `r` to its judgment `j`, only when the judgment is not older than the response (a response re-answered on resume needs judging again). */
@@ -42,8 +44,9 @@ export class ResponseStore {
          latency_ms = excluded.latency_ms, attempts = responses.attempts + excluded.attempts, cached = excluded.cached, request_hash = excluded.request_hash, created_at = excluded.created_at`,
     );
     this.upsertJudgment = db.prepare(
-      `INSERT INTO judgments (run_id, case_id, model, judge, label, score, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(run_id, case_id, model) DO UPDATE SET judge = excluded.judge, label = excluded.label, score = excluded.score, reason = excluded.reason, created_at = excluded.created_at`,
+      `INSERT INTO judgments (run_id, case_id, model, judge, label, score, reason, answer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(run_id, case_id, model) DO UPDATE SET judge = excluded.judge, label = excluded.label, score = excluded.score, reason = excluded.reason,
+         answer = excluded.answer, created_at = excluded.created_at`,
     );
   }
 
@@ -55,7 +58,7 @@ export class ResponseStore {
   saveJudgments(runId: string, judgments: JudgmentRecord[]): void {
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      for (const j of judgments) this.upsertJudgment.run(runId, j.caseId, j.model, j.judge, j.label, j.score, j.reason, now);
+      for (const j of judgments) this.upsertJudgment.run(runId, j.caseId, j.model, j.judge, j.label, j.score, j.reason, j.answer ?? null, now);
     })();
   }
 
@@ -89,7 +92,7 @@ export class ResponseStore {
   judgedPage(runId: string, model: string, afterSeq: number, pageSize: number): JudgedRow[] {
     return this.db
       .prepare(
-        `SELECT c.seq, c.case_id, c.dimension, c.subdimension, c.tags_json, c.judge_json, r.status, r.finish_reason, j.label, j.score
+        `SELECT c.seq, c.case_id, c.dimension, c.subdimension, c.tags_json, c.judge_json, r.status, r.finish_reason, j.label, j.score, j.answer
          FROM cases c
          JOIN responses r ON r.run_id = c.run_id AND r.case_id = c.case_id AND r.model = ?
          LEFT JOIN judgments j ON j.run_id = c.run_id AND j.case_id = c.case_id AND j.model = r.model
@@ -125,7 +128,7 @@ export class ResponseStore {
 
 export interface JudgedRow {
   seq: number; case_id: string; dimension: string; subdimension: string; tags_json: string; judge_json: string;
-  status: string; finish_reason: string | null; label: string | null; score: number | null;
+  status: string; finish_reason: string | null; label: string | null; score: number | null; answer: string | null;
 }
 
 export interface FailureRow {
