@@ -87,4 +87,27 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE judgments ADD COLUMN answer TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'annotations and viewer indexes',
+    sql: `
+      -- A person's verdict on a judgement (one per run, case and model; the latest replaces the earlier).
+      -- verdict 'wrong' carries the right label and whether that label passes (score 1 or 0); 'correct' leaves them null.
+      CREATE TABLE annotations (
+        run_id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'wrong')),
+        label TEXT,
+        score REAL,
+        note TEXT,
+        annotator TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, case_id, model)
+      );
+      -- The viewer pages a run's cases by seq within a dimension or a sub-dimension without sorting the run.
+      CREATE INDEX cases_run_dim_seq ON cases(run_id, dimension, seq);
+      CREATE INDEX cases_run_dim_sub_seq ON cases(run_id, dimension, subdimension, seq);
+    `,
+  },
 ];
