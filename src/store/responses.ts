@@ -88,14 +88,20 @@ export class ResponseStore {
       .get(runId) as { n: number }).n;
   }
 
-  /** Every judged case of a run for a model with the facets scoring needs, a page at a time. */
-  judgedPage(runId: string, model: string, afterSeq: number, pageSize: number): JudgedRow[] {
+  /**
+   * Every judged case of a run for a model with the facets scoring needs, a page at a time.
+   * `humanLabels`: where a person annotated the judgement as wrong, the annotation's label and score replace the judge's.
+   */
+  judgedPage(runId: string, model: string, afterSeq: number, pageSize: number, opts: { humanLabels?: boolean } = {}): JudgedRow[] {
+    const human = opts.humanLabels === true;
     return this.db
       .prepare(
-        `SELECT c.seq, c.case_id, c.dimension, c.subdimension, c.tags_json, c.judge_json, r.status, r.finish_reason, j.label, j.score, j.answer
+        `SELECT c.seq, c.case_id, c.dimension, c.subdimension, c.tags_json, c.judge_json, r.status, r.finish_reason,
+           ${human ? "CASE WHEN a.verdict = 'wrong' THEN a.label ELSE j.label END AS label, CASE WHEN a.verdict = 'wrong' THEN a.score ELSE j.score END AS score" : 'j.label, j.score'}, j.answer
          FROM cases c
          JOIN responses r ON r.run_id = c.run_id AND r.case_id = c.case_id AND r.model = ?
          LEFT JOIN judgments j ON j.run_id = c.run_id AND j.case_id = c.case_id AND j.model = r.model
+         ${human ? 'LEFT JOIN annotations a ON a.run_id = c.run_id AND a.case_id = c.case_id AND a.model = r.model' : ''}
          WHERE c.run_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?`,
       )
       .all(model, runId, afterSeq, pageSize) as JudgedRow[];
