@@ -11,6 +11,7 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { generateCommand } from './generate.js';
 import { compareCommand } from './compare.js';
+import { exportCommand } from './export.js';
 
 function program(): Command {
   const p = new Command('trustgen')
@@ -18,7 +19,7 @@ function program(): Command {
     .version(TRUSTGEN_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const c of [runCommand(), generateCommand(), listCommand(), reportCommand(), pullCommand(), judgeCommand(), compareCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [runCommand(), generateCommand(), listCommand(), reportCommand(), pullCommand(), judgeCommand(), compareCommand(), exportCommand()]) p.addCommand(c.exitOverride());
   p.addCommand(new Command('schema').description('Print the JSON Schema of trustgen.yaml.').exitOverride().action(() => {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   }));
