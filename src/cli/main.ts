@@ -12,6 +12,8 @@ import { runCommand } from './run.js';
 import { generateCommand } from './generate.js';
 import { compareCommand } from './compare.js';
 import { exportCommand } from './export.js';
+import { viewCommand } from './view.js';
+import { annotationsCommand } from './annotations.js';
 
 function program(): Command {
   const p = new Command('trustgen')
@@ -20,6 +22,7 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const c of [runCommand(), generateCommand(), listCommand(), reportCommand(), pullCommand(), judgeCommand(), compareCommand(), exportCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [viewCommand(), annotationsCommand()]) p.addCommand(c.exitOverride());
   p.addCommand(new Command('schema').description('Print the JSON Schema of trustgen.yaml.').exitOverride().action(() => {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   }));

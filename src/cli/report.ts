@@ -11,14 +11,15 @@ export function reportCommand(): Command {
     .description('Rescore a stored run and write results.json and report.html.')
     .argument('<runId>', 'the run id (see `trustgen list runs`)')
     .option('--out <dir>', 'output folder (default: ./trustgen-report-RUN_ID)')
-    .action((runId: string, opts: { out?: string }) => {
+    .option('--human-labels', 'score with the labels people gave in `trustgen view` where they marked the judge wrong')
+    .action((runId: string, opts: { out?: string; humanLabels?: boolean }) => {
       const home = trustgenHome();
       const db = openDb(home);
       try {
         const row = new RunStore(db).get(runId);
         if (!row) throw new UserInputError(`No run "${runId}" in ${home}. List runs with \`trustgen list runs\`.`);
         const stored = row.results_json ? (JSON.parse(row.results_json) as { meta?: { harness?: { cpuMs: number; peakRssMb: number } } }) : undefined;
-        const doc = scoreRun(db, runId, { harness: stored?.meta?.harness });
+        const doc = scoreRun(db, runId, { harness: stored?.meta?.harness, ...(opts.humanLabels ? { humanLabels: true } : {}) });
         const files = writeOutputs(opts.out ?? `trustgen-report-${runId}`, doc);
         process.stdout.write(`${scoreTable(doc)}\n\nwrote ${files.json}\nwrote ${files.html}\n`);
       } finally {
