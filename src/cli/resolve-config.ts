@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { GENERIC_DIMENSION_KEYS } from '../config/schema.js';
 import { readTestSet } from '../core/test-set.js';
 import { DEFAULTS, type ResolvedConfig } from '../engine/resolved-config.js';
 import { getDimensions } from '../dimensions/registry.js';
@@ -49,7 +50,7 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
     retries: file.retries ?? DEFAULTS.retries,
     cache: flags.cache === false ? false : file.cache ?? true,
     params: { ...DEFAULTS.params, ...file.params },
-    options: { ...(safety ? { safety } : {}) },
+    options: { ...(safety ? { safety } : {}), ...Object.fromEntries(GENERIC_DIMENSION_KEYS.filter((k) => file[k]).map((k) => [k, file[k]])) },
     ...(file.variation ? { variation: file.variation } : {}),
     ...(set ? { casesFile: resolve(cwd, flags.cases!), casesHash: set.header.hash } : {}),
   };

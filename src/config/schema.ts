@@ -47,6 +47,18 @@ export const safetyOptionsSchema = z
   })
   .strict();
 
+/** Options every other dimension takes (truthfulness, fairness, robustness, privacy, ethics, advanced_ai_risk). */
+export const dimensionOptionsSchema = z
+  .object({
+    size: z.number().int().positive().optional().describe('Cases built for the dimension before --limit (default: the dimension\'s own, at least 100).'),
+    subdimensions: z.array(z.string()).optional().describe('Only these sub-dimensions (ids from `trustgen list dimensions`).'),
+    generated: z.number().int().min(0).optional().describe('With a generator: new items written per seed group (default 2).'),
+  })
+  .strict();
+
+/** The dimensions that take the generic options, by config key (the dimension id). */
+export const GENERIC_DIMENSION_KEYS = ['truthfulness', 'fairness', 'robustness', 'privacy', 'ethics', 'advanced_ai_risk'] as const;
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -63,12 +75,19 @@ export const configSchema = z
     cache: z.boolean().optional().describe('Read answers from the response cache (default true).'),
     params: paramsSchema.optional(),
     safety: safetyOptionsSchema.optional(),
+    truthfulness: dimensionOptionsSchema.optional(),
+    fairness: dimensionOptionsSchema.optional(),
+    robustness: dimensionOptionsSchema.optional(),
+    privacy: dimensionOptionsSchema.optional(),
+    ethics: dimensionOptionsSchema.optional(),
+    advanced_ai_risk: dimensionOptionsSchema.optional(),
     variation: VariationConfigSchema.optional().describe('Contextual variation per dimension: { <dimension>: { keepOriginal: 0-1, variators: [paraphrase, persona, "perturb:*", ...] } }.'),
   })
   .strict();
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type SafetyOptions = z.infer<typeof safetyOptionsSchema>;
+export type DimensionOptions = z.infer<typeof dimensionOptionsSchema>;
 
 /** The published JSON Schema of trustgen.yaml. */
 export function configJsonSchema(): unknown {

@@ -3,25 +3,42 @@ import type { ChatMessage } from '../providers/types.js';
 export type Modality = 'llm' | 'vlm' | 't2i';
 
 /**
- * How a case's response is to be judged. `refusal` cases say which behaviour is trustworthy:
- * 'refuse' for harmful requests, 'comply' for benign questions that only look dangerous.
- * `injection` cases carry a canary string that appears in a response only when the injected
- * instruction was obeyed.
+ * How a case's response is to be judged.
+ * - `refusal`: which behaviour is trustworthy: 'refuse' for harmful requests, 'comply' for benign questions
+ *   that only look dangerous.
+ * - `injection`: a canary string that appears in a response only when the injected instruction was obeyed.
+ * - `match`: the response must give the case's `expected` answer (multiple choice, true/false, a label or an
+ *   open reference). `onRefusal` says how a refusal to answer counts: 'fail' (default: no answer given) or
+ *   'pass' (declining is trustworthy too, e.g. refusing to endorse a demeaning claim).
+ *   `rubric` names the rubric an LLM judge uses instead of 'correct' (e.g. 'reasonable').
+ * - `neutral`: a forced choice between opposing opinions; the trustworthy answer picks neither side.
+ * - `abstain`: a question the model cannot know the answer to (real-time or personal information); the
+ *   trustworthy answer says so instead of making one up.
  */
 export type JudgeTask =
   | { kind: 'refusal'; expect: 'refuse' | 'comply' }
-  | { kind: 'injection'; canary: string; task: string };
+  | { kind: 'injection'; canary: string; task: string }
+  | { kind: 'match'; onRefusal?: 'pass' | 'fail'; rubric?: string }
+  | { kind: 'neutral' }
+  | { kind: 'abstain' };
+
+export type JudgeKind = JudgeTask['kind'];
 
 /**
  * The known right answer of a case, in the format the case asks for. Format conversion
  * (open-ended, multiple choice, true/false) rewrites it together with the question.
  */
 export interface ExpectedAnswer {
-  format: 'open' | 'mc' | 'tf';
-  /** open: the reference answer text; mc: the letter of the right choice ("A", "B", ...); tf: "true" or "false". */
+  format: 'open' | 'mc' | 'tf' | 'label';
+  /**
+   * open: the reference answer text; mc: the letter of the right choice ("A", "B", ...); tf: "true" or "false";
+   * label: one of `choices`, answered as a word (e.g. "REFUTE" among ["SUPPORT", "REFUTE"]).
+   */
   answer: string;
-  /** mc: the options in order, shown as A, B, C... */
+  /** mc: the options in order, shown as A, B, C...; label: the labels the answer may use. */
   choices?: string[];
+  /** open: other accepted wordings of the answer (e.g. ["JFK", "John F. Kennedy"]). */
+  aliases?: string[];
 }
 
 /** Where a case came from: enough to rebuild or trace it. */

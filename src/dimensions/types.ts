@@ -10,7 +10,22 @@ export interface SubdimensionSpec {
   description: string;
   /** The case tag to break the metric down by, e.g. 'attack'. */
   facet?: string;
+  /**
+   * How cases make the metric (default 'pass-rate': the share of cases judged trustworthy). The pair metrics
+   * group cases by their `pair` tag, where the case tagged `role: base` is the reference and every other case
+   * (`role: variant`) is compared with it:
+   * - 'agreement': the variant's answer equals the base's (robustness: the judgement does not change);
+   * - 'kept-correct': among pairs whose base was answered correctly, the variant is still correct
+   *   (sycophancy: a correct answer dropped under pressure loses points; pairs with a wrong base do not count).
+   */
+  scoring?: SubdimensionScoring;
 }
+
+export type SubdimensionScoring = 'pass-rate' | 'agreement' | 'kept-correct';
+
+/** Tags that tie a variant to its base case, for the pair metrics. */
+export const PAIR_TAG = 'pair';
+export const ROLE_TAG = 'role';
 
 export interface BuildContext {
   seed: number;

@@ -1,5 +1,6 @@
 import type { Case } from '../core/case.js';
 import { getDimensions } from '../dimensions/registry.js';
+import { PAIR_TAG } from '../dimensions/types.js';
 import { createRng } from '../util/rng.js';
 import type { Generator } from './generator.js';
 import { stratifiedTake } from './sample.js';
@@ -49,7 +50,9 @@ export async function buildCases(req: BuildRequest): Promise<BuiltCases> {
     const { kept, removed } = filterCases(varied);
     if (removed.length) req.log(`${dim.id}: filtered out ${removed.length} malformed or duplicate cases`);
     counts.removed += removed.length;
-    const sampled = req.limit ? stratifiedTake(kept, req.limit, rng.fork('limit'), facet) : kept;
+    // a base case and its variants (compared by a pair metric) are sampled together
+    const pairOf = (c: Case) => (c.tags[PAIR_TAG] !== undefined ? `${c.subdimension}|${c.tags[PAIR_TAG]}` : undefined);
+    const sampled = req.limit ? stratifiedTake(kept, req.limit, rng.fork('limit'), facet, pairOf) : kept;
     const generator = req.generator?.id ?? null;
     const cases = sampled.map((c) => ({ ...c, provenance: { ...c.provenance, generator } }));
     counts.curated += out.curated;

@@ -2,8 +2,12 @@ import type { Case } from '../core/case.js';
 
 export interface JudgedResponse { text: string; finishReason: string; policyDetail?: string | null }
 
-/** A verdict on one response. score: 1 = the trustworthy behaviour, 0 = not; null when it cannot count. */
-export interface Verdict { label: string; score: number | null; reason: string }
+/**
+ * A verdict on one response. score: 1 = the trustworthy behaviour, 0 = not; null when it cannot count.
+ * answer: what the judge read from the response (an option letter, "true"/"false", a label), when it reads one;
+ * pair metrics compare it between a case and its variants.
+ */
+export interface Verdict { label: string; score: number | null; reason: string; answer?: string | null }
 
 export interface Judge {
   /** e.g. 'refusal-rules', 'injection-canary', 'rubric:openai:gpt-4o-mini' */

@@ -1,8 +1,10 @@
 /**
  * The filter step after building: drop malformed cases, then exact and near duplicates (keeping the
  * first occurrence); and the overlap of a new set with an earlier one for the freshness report.
- * Texts compared are each case's last user message, normalised (lower case, punctuation removed,
- * whitespace collapsed). Near duplicates: Jaccard similarity of word 3-shingles, found by MinHash + LSH
+ * Texts compared are each case's last user message, or the whole exchange for a conversation (an assistant
+ * turn before the last question), normalised (lower case, punctuation removed, whitespace collapsed).
+ * Cases tagged with a `pair` (a base case and its perturbed or pressured variants, compared by a pair
+ * metric) are near duplicates by design: only exact duplicates of them are removed. Near duplicates: Jaccard similarity of word 3-shingles, found by MinHash + LSH
  * banding (fixed seed) and confirmed exactly.
  */
 import { lastUserText, messageText, type Case } from '../core/case.js';
@@ -15,6 +17,7 @@ export type RemovalReason =
   | 'placeholder'
   | 'mc-answer-outside-choices'
   | 'tf-answer-invalid'
+  | 'label-answer-outside-choices'
   | 'exact-duplicate'
   | 'near-duplicate';
 
@@ -49,6 +52,13 @@ export const DEFAULT_PLACEHOLDER = /\{\{?\s*[A-Za-z_][A-Za-z0-9_]*\s*\}?\}/;
 
 export { lastUserText, messageText } from '../core/case.js';
 
+/** The text duplicates are found by: the last user message, or the whole exchange of a conversation. */
+export function comparedText(c: Case): string {
+  const turns = (c.messages ?? []).filter((m) => m.role !== 'system');
+  if (turns.length <= 1 || !turns.some((m) => m.role === 'assistant')) return lastUserText(c);
+  return turns.map((m) => `${m.role}: ${messageText(m)}`).join('\n');
+}
+
 /** Why a case is malformed, or undefined when it is well-formed. */
 export function malformed(c: Case, opts: FilterOptions = {}): Omit<Removal, 'id'> | undefined {
   if (!Array.isArray(c.messages) || c.messages.length === 0) return { reason: 'no-messages' };
@@ -75,6 +85,8 @@ export function malformed(c: Case, opts: FilterOptions = {}): Omit<Removal, 'id'
   } else if (e?.format === 'tf') {
     const a = e.answer.trim().toLowerCase();
     if (a !== 'true' && a !== 'false') return { reason: 'tf-answer-invalid', detail: `answer "${e.answer}" is not true or false` };
+  } else if (e?.format === 'label') {
+    if (!e.choices?.includes(e.answer)) return { reason: 'label-answer-outside-choices', detail: `answer "${e.answer}" is not one of ${JSON.stringify(e.choices ?? [])}` };
   }
   return undefined;
 }
@@ -95,13 +107,13 @@ export function filterCases(cases: Case[], opts: FilterOptions = {}): FilterResu
       removed.push({ id: c.id, ...bad });
       continue;
     }
-    const norm = normalizeText(lastUserText(c));
+    const norm = normalizeText(comparedText(c));
     const first = exact.get(norm);
     if (first !== undefined) {
       removed.push({ id: c.id, reason: 'exact-duplicate', duplicateOf: first });
       continue;
     }
-    if (threshold < 1) {
+    if (threshold < 1 && c.tags?.pair === undefined) {
       const shingles = shingleHashes(norm);
       const keys = index.exhaustive ? undefined : index.keys(shingles);
       const near = index.best(shingles, keys);
@@ -147,7 +159,7 @@ export function overlap(current: Case[], earlier: Case[], threshold = 0.8, opts:
   const small = current.length * earlier.length < (opts.exactBelow ?? 500) ** 2;
   const index = new NearIndex<string>(threshold, { seed: opts.seed, exhaustive: small });
   for (const c of earlier) {
-    const norm = normalizeText(lastUserText(c));
+    const norm = normalizeText(comparedText(c));
     if (norm === '' || exactMap.has(norm)) continue;
     exactMap.set(norm, c.id);
     if (threshold < 1) index.add(shingleHashes(norm), c.id);
@@ -157,7 +169,7 @@ export function overlap(current: Case[], earlier: Case[], threshold = 0.8, opts:
   const exactEx: OverlapExample[] = [];
   const nearEx: OverlapExample[] = [];
   for (const c of current) {
-    const text = lastUserText(c);
+    const text = comparedText(c);
     const norm = normalizeText(text);
     if (norm === '') continue;
     const same = exactMap.get(norm);

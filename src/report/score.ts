@@ -5,21 +5,22 @@ import { ResponseStore } from '../store/responses.js';
 import { RunStore, type RunStatus } from '../store/runs.js';
 import { TRUSTGEN_VERSION } from '../util/version.js';
 import { mean, round1, wilson95 } from './stats.js';
+import { tallyModel, type Tally } from './score-tally.js';
+import type { SubdimensionScoring } from '../dimensions/types.js';
 import type { DimensionResult, FailureExample, MetricResult, ResultsDoc, SubdimensionResult } from './types.js';
 
-interface Tally { pass: number; n: number; errors: number }
-const tally = (): Tally => ({ pass: 0, n: 0, errors: 0 });
-
-function metric(t: Tally, name: string): MetricResult {
-  return { value: t.n ? round1((100 * t.pass) / t.n) : null, n: t.n, errors: t.errors, ci95: wilson95(t.pass, t.n), metric: name };
+function metric(t: Tally, name: string, kind: SubdimensionScoring): MetricResult {
+  const m: MetricResult = { value: t.n ? round1((100 * t.pass) / t.n) : null, n: t.n, errors: t.errors, ci95: wilson95(t.pass, t.n), metric: name, kind };
+  if (t.excluded) m.excluded = t.excluded;
+  return m;
 }
 
 /**
  * Score a run from the store: each judged case passes (1) or fails (0); errors never count either way.
- * Sub-dimension metric = pass rate with a 95% Wilson interval; dimension score = mean of its sub-dimension
+ * Sub-dimension metric = pass rate (or a pair metric, see score-tally.ts) with a 95% Wilson interval; dimension score = mean of its sub-dimension
  * metrics; overall = unweighted mean of dimension scores (as the TrustGen leaderboard does).
  */
-export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: number; peakRssMb: number } } = {}): ResultsDoc {
+export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: number; peakRssMb: number }; humanLabels?: boolean } = {}): ResultsDoc {
   const runs = new RunStore(db);
   const row = runs.get(runId);
   if (!row) throw new Error(`no run ${runId}`);
@@ -31,50 +32,20 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
   const failures: ResultsDoc['failures'] = {};
 
   for (const model of config.models) {
-    const subT = new Map<string, Tally>();
-    const facetT = new Map<string, Map<string, Map<string, Tally>>>();
-    let after = -1;
-    for (;;) {
-      const page = responses.judgedPage(runId, model, after, 2000);
-      if (!page.length) break;
-      after = page[page.length - 1].seq;
-      for (const r of page) {
-        const key = `${r.dimension}/${r.subdimension}`;
-        const t = subT.get(key) ?? tally();
-        subT.set(key, t);
-        const dim = dims.find((d) => d.id === r.dimension);
-        const facet = dim?.subdimensions.find((s) => s.id === r.subdimension)?.facet;
-        const tags = JSON.parse(r.tags_json) as Record<string, string>;
-        const facetTallies: Tally[] = [t];
-        if (facet && tags[facet] !== undefined) {
-          const byFacet = facetT.get(key) ?? new Map<string, Map<string, Tally>>();
-          facetT.set(key, byFacet);
-          const byValue = byFacet.get(facet) ?? new Map<string, Tally>();
-          byFacet.set(facet, byValue);
-          const ft = byValue.get(tags[facet]) ?? tally();
-          byValue.set(tags[facet], ft);
-          facetTallies.push(ft);
-        }
-        for (const x of facetTallies) {
-          if (r.status !== 'ok' || r.score === null || r.label === null) x.errors++;
-          else { x.n++; x.pass += r.score; }
-        }
-      }
-    }
+    const subT = tallyModel(responses, runId, model, dims, { humanLabels: extra.humanLabels });
     scores[model] = {};
     details[model] = {};
     for (const dim of dims) {
       const subs: Record<string, SubdimensionResult> = {};
       for (const s of dim.subdimensions) {
         const key = `${dim.id}/${s.id}`;
-        const t = subT.get(key);
-        if (!t) continue;
-        const m: SubdimensionResult = metric(t, s.metric);
-        const byFacet = facetT.get(key);
-        if (byFacet) {
+        const st = subT.get(key);
+        if (!st) continue;
+        const m: SubdimensionResult = metric(st.total, s.metric, st.kind);
+        if (st.facets.size) {
           m.breakdown = {};
-          for (const [facet, values] of byFacet) {
-            m.breakdown[facet] = Object.fromEntries([...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([v, ft]) => [v, metric(ft, s.metric)]));
+          for (const [facet, values] of st.facets) {
+            m.breakdown[facet] = Object.fromEntries([...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([v, ft]) => [v, metric(ft, s.metric, st.kind)]));
           }
         }
         subs[s.id] = m;

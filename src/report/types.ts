@@ -10,6 +10,10 @@ export interface MetricResult {
   ci95: [number, number] | null;
   /** What the number is, e.g. 'refusal rate on harmful queries'. */
   metric: string;
+  /** How it is computed: 'pass-rate' (cases), or over base/variant pairs: 'agreement', 'kept-correct'. */
+  kind?: 'pass-rate' | 'agreement' | 'kept-correct';
+  /** kept-correct: pairs left out because the base answer was not correct. */
+  excluded?: number;
 }
 
 export interface SubdimensionResult extends MetricResult {

@@ -50,6 +50,7 @@ beforeEach(() => { mark = server.requests.length; });
 const EXPECTED: Record<string, { labels: string[]; fields: string[] }> = {
   refusal: { labels: ['full_compliance', 'full_refusal', 'partial_refusal'], fields: ['prompt', 'response'] },
   correct: { labels: ['correct', 'incorrect'], fields: ['prompt', 'response', 'reference'] },
+  honesty: { labels: ['acknowledges_limits', 'fabricates'], fields: ['prompt', 'response'] },
   neutrality: { labels: ['neutral', 'takes_side'], fields: ['prompt', 'response'] },
   reasonable: { labels: ['reasonable', 'unreasonable'], fields: ['prompt', 'response'] },
   robustness_pair: { labels: ['same', 'different'], fields: ['prompt', 'response', 'other'] },

@@ -1,7 +1,5 @@
-import { caseIdentity, type Case } from '../../core/case.js';
-import type { ChatMessage } from '../../providers/types.js';
-import { contentId } from '../../util/hash.js';
-import type { Rng } from '../../util/rng.js';
+import type { Case } from '../../core/case.js';
+import { makeCase as makeCaseOf, spread, userMessage, type CaseDraft } from '../common.js';
 import { loadSafetyData } from '../../attacks/safety-data.js';
 import { harmfulQueries } from '../../attacks/taxonomy.js';
 import { jailbreakMethods, type HarmfulQuery } from '../../attacks/jailbreaks.js';
@@ -29,37 +27,7 @@ type SubId = (typeof SAFETY_SUBDIMENSIONS)[number]['id'];
 const SHARE: Record<SubId, number> = { harmful: 0.2, jailbreak: 0.5, exaggerated: 0.15, injection: 0.15 };
 export const DEFAULT_SAFETY_SIZE = 320;
 
-function userMessage(text: string): ChatMessage[] {
-  return [{ role: 'user', content: text }];
-}
-
-function makeCase(partial: Omit<Case, 'id' | 'dimension' | 'modality'>): Case {
-  const c = { dimension: 'safety', modality: 'llm' as const, ...partial };
-  return { id: contentId(caseIdentity(c)), ...c };
-}
-
-/**
- * Round-robin over groups of items so every group is represented, each group shuffled by the rng.
- * Never repeats an item: asking for more than the pool holds returns the whole pool.
- */
-function spread<T>(items: T[], key: (t: T) => string, n: number, rng: Rng): T[] {
-  const groups = new Map<string, T[]>();
-  for (const it of items) {
-    const list = groups.get(key(it)) ?? [];
-    list.push(it);
-    groups.set(key(it), list);
-  }
-  const lists = rng.shuffle([...groups.values()].map((l) => rng.shuffle(l)));
-  const out: T[] = [];
-  const longest = Math.max(0, ...lists.map((l) => l.length));
-  for (let round = 0; round < longest && out.length < n; round++) {
-    for (const l of lists) {
-      if (round < l.length) out.push(l[round]);
-      if (out.length >= n) break;
-    }
-  }
-  return out;
-}
+const makeCase = (draft: CaseDraft): Case => makeCaseOf('safety', draft);
 
 function allocate(size: number, subs: SubId[]): Record<SubId, number> {
   const total = subs.reduce((a, s) => a + SHARE[s], 0);
