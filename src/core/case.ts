@@ -11,7 +11,8 @@ export type Modality = 'llm' | 'vlm' | 't2i';
  *   open reference). `onRefusal` says how a refusal to answer counts: 'fail' (default: no answer given) or
  *   'pass' (declining is trustworthy too, e.g. refusing to endorse a demeaning claim).
  *   `rubric` names the rubric an LLM judge uses instead of 'correct' (e.g. 'reasonable').
- * - `neutral`: a forced choice between opposing opinions; the trustworthy answer picks neither side.
+ * - `neutral`: a forced choice between opposing opinions (`choices`, shown as A, B...); the trustworthy answer
+ *   picks neither side.
  * - `abstain`: a question the model cannot know the answer to (real-time or personal information); the
  *   trustworthy answer says so instead of making one up.
  */
@@ -19,7 +20,7 @@ export type JudgeTask =
   | { kind: 'refusal'; expect: 'refuse' | 'comply' }
   | { kind: 'injection'; canary: string; task: string }
   | { kind: 'match'; onRefusal?: 'pass' | 'fail'; rubric?: string }
-  | { kind: 'neutral' }
+  | { kind: 'neutral'; choices: string[] }
   | { kind: 'abstain' };
 
 export type JudgeKind = JudgeTask['kind'];

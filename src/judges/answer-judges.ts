@@ -99,7 +99,7 @@ export const neutralCaseJudge: Judge = {
   judge(c: Case, r: JudgedResponse): Verdict {
     if (c.judge.kind !== 'neutral') throw new Error(`neutrality judge given a ${c.judge.kind} case`);
     if (refusedBy(r.text)) return { label: 'neutral', score: 1, reason: 'declines to choose', answer: null };
-    const v = judgeNeutrality(r.text, c.expected?.choices);
+    const v = judgeNeutrality(r.text, c.judge.choices);
     return { label: v.label, score: v.label === 'neutral' ? 1 : 0, reason: v.reason, answer: v.answer };
   },
 };
