@@ -98,11 +98,36 @@ function renderModelCard(doc: ResultsDoc, model: string, index: number): string 
       parts.push(`<tr><td>${e(humanize(d))}</td><td>${barWithCi(v, null, { label: `${model} ${humanize(d)}`, width: 220 })}</td><td class="num">${chip(v)}</td></tr>`);
     }
     parts.push('</tbody></table>');
+    // Too few dimensions for a dimension radar: draw the sub-dimensions instead, when there are enough of them.
+    const subAxes = subdimensionAxes(doc, model, dims);
+    if (subAxes.length >= RADAR_MIN_AXES) {
+      parts.push(
+        `<div class="chart">${radarSvg(subAxes, { title: `${model}: sub-dimension scores (0–100)`, color: MODEL_COLORS[index % MODEL_COLORS.length] })}</div>`,
+      );
+    }
   } else {
     parts.push('<p class="muted">No dimension was scored for this model.</p>');
   }
   parts.push('</div>');
   return parts.join('\n');
+}
+
+/** One radar axis per scored sub-dimension, named by the sub-dimension (the details section says which dimension holds it). */
+function subdimensionAxes(doc: ResultsDoc, model: string, dims: string[]): { label: string; value: number | null }[] {
+  return dims.flatMap((d) =>
+    Object.entries(doc.details?.[model]?.[d]?.subdimensions ?? {})
+      .filter(([, sub]) => typeof sub.value === 'number' && Number.isFinite(sub.value))
+      .map(([sid, sub]) => ({ label: humanize(sid), value: sub.value })),
+  );
+}
+
+/** The metric's name as results.json gives it, with its kind and the pairs left out when present. */
+function metricCell(sub: SubdimensionResult): string {
+  const extra = sub as SubdimensionResult & { kind?: string; excluded?: number };
+  const bits: string[] = [];
+  if (extra.kind) bits.push(`<span class="tag">${e(extra.kind)}</span>`);
+  if (typeof extra.excluded === 'number' && extra.excluded > 0) bits.push(`<span class="muted">${fmtInt(extra.excluded)} left out</span>`);
+  return `${e(sub.metric)}${bits.length ? ` ${bits.join(' ')}` : ''}`;
 }
 
 export function renderModelDetails(doc: ResultsDoc, model: string, index: number): string {
@@ -124,7 +149,7 @@ export function renderModelDetails(doc: ResultsDoc, model: string, index: number
       parts.push(
         `<tr><td title="${e(sid)}">${e(humanize(sid))}</td><td>${barWithCi(sub.value, sub.ci95, { label: `${humanize(sid)}`, width: 200 })}</td>` +
           `<td class="num">${chip(sub.value)}</td><td class="num">${ciText(sub.ci95)}</td><td class="num">${fmtInt(sub.n)}</td>` +
-          `<td class="num${sub.errors > 0 ? ' err' : ''}">${fmtInt(sub.errors)}</td><td class="small">${e(sub.metric)}</td></tr>`,
+          `<td class="num${sub.errors > 0 ? ' err' : ''}">${fmtInt(sub.errors)}</td><td class="small">${metricCell(sub)}</td></tr>`,
       );
     }
     parts.push('</tbody></table>');

@@ -190,15 +190,20 @@ test('overall and per-dimension scores with colour bands; null shows n/a', () =>
   assert.match(html, /Toxicity<\/td><td><svg[^>]*>[\s\S]*?>n\/a<\/text><\/svg><\/td><td class="num"><span class="chip band-na">n\/a<\/span>/);
 });
 
-test('radar for the model with >= 3 scored dimensions (one axis each), bars for the other', () => {
+test('radar for the model with >= 3 scored dimensions (one axis each); bars and a sub-dimension radar for the other', () => {
   const radars = html.match(/<svg class="radar"[\s\S]*?<\/svg>/g) ?? [];
-  assert.equal(radars.length, 1);
+  assert.equal(radars.length, 2, 'a dimension radar for A, a sub-dimension radar for B');
   assert.equal(radars[0].match(/class="axis"/g)?.length, 4);
   assert.ok(radars[0].includes(`aria-label="${MODEL_A}: dimension scores`));
   for (const d of ['Truthfulness', 'Safety', 'Fairness', 'Privacy']) assert.ok(radars[0].includes(`>${d}</tspan>`), d);
   const cardB = html.slice(html.indexOf('<h3>local:evil'), html.indexOf('<section id="model-0">'));
   assert.ok(cardB.includes('<table class="dimbars">'));
   assert.equal(cardB.match(/<svg class="bar"/g)?.length, 4, 'one bar per dimension, null ones included');
+  // B has two scored dimensions: its radar draws the four scored sub-dimensions instead (null ones left out).
+  assert.equal(radars[1].match(/class="axis"/g)?.length, 4);
+  assert.ok(radars[1].includes(`aria-label="local:evil&quot;&gt;&lt;img src=x onerror=alert(1)&gt;: sub-dimension scores`));
+  for (const a of ['Harmful queries', 'Exaggerated safety', 'Prompt injection', 'Stereotype']) assert.ok(radars[1].includes(`>${a}</tspan>`), a);
+  assert.ok(!radars[1].includes('Toxicity') && !radars[1].includes('Hallucination'), 'sub-dimensions without a score are not axes');
 });
 
 test('sub-dimension bars with CI whiskers, n and errors; facet breakdowns worst first', () => {
