@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 
 export interface CaseRow {
   case_id: string; seq: number; dimension: string; subdimension: string; modality: string;
-  messages_json: string; judge_json: string; tags_json: string; provenance_json: string;
+  messages_json: string; judge_json: string; tags_json: string; provenance_json: string; expected_json?: string | null;
 }
 
 export interface StoredCase extends Case { seq: number }
@@ -19,6 +19,7 @@ export function caseFromRow(r: CaseRow): StoredCase {
     judge: JSON.parse(r.judge_json),
     tags: JSON.parse(r.tags_json),
     provenance: JSON.parse(r.provenance_json),
+    ...(r.expected_json ? { expected: JSON.parse(r.expected_json) } : {}),
   };
 }
 
@@ -28,12 +29,12 @@ export class CaseStore {
   /** Store a run's cases in one transaction. Duplicate ids (equal content) are kept once. Returns the count stored. */
   insertAll(runId: string, cases: Case[]): number {
     const insert = this.db.prepare(
-      'INSERT OR IGNORE INTO cases (run_id, case_id, seq, dimension, subdimension, modality, messages_json, judge_json, tags_json, provenance_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO cases (run_id, case_id, seq, dimension, subdimension, modality, messages_json, judge_json, tags_json, provenance_json, expected_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     let stored = 0;
     this.db.transaction(() => {
       cases.forEach((c, i) => {
-        stored += insert.run(runId, c.id, i, c.dimension, c.subdimension, c.modality, JSON.stringify(c.messages), JSON.stringify(c.judge), JSON.stringify(c.tags), JSON.stringify(c.provenance)).changes;
+        stored += insert.run(runId, c.id, i, c.dimension, c.subdimension, c.modality, JSON.stringify(c.messages), JSON.stringify(c.judge), JSON.stringify(c.tags), JSON.stringify(c.provenance), c.expected ? JSON.stringify(c.expected) : null).changes;
       });
     })();
     return stored;

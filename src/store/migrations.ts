@@ -110,4 +110,12 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX cases_run_dim_sub_seq ON cases(run_id, dimension, subdimension, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'case expected answers',
+    sql: `
+      -- The known right answer of a case (format, answer, choices, aliases) as JSON, for cases that have one.
+      ALTER TABLE cases ADD COLUMN expected_json TEXT;
+    `,
+  },
 ];

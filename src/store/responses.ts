@@ -69,7 +69,7 @@ export class ResponseStore {
   unjudged(runId: string, afterRowid: number, pageSize: number): (ResponseRecord & { rowid: number; case: StoredCase })[] {
     const rows = this.db
       .prepare(
-        `SELECT r.rowid AS rowid, r.*, c.seq, c.dimension, c.subdimension, c.modality, c.messages_json, c.judge_json, c.tags_json, c.provenance_json
+        `SELECT r.rowid AS rowid, r.*, c.seq, c.dimension, c.subdimension, c.modality, c.messages_json, c.judge_json, c.tags_json, c.provenance_json, c.expected_json
          FROM responses r JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id
          ${JUDGMENT_OF_CURRENT_RESPONSE}
          WHERE r.run_id = ? AND r.rowid > ? AND j.case_id IS NULL ORDER BY r.rowid LIMIT ?`,
