@@ -14,8 +14,13 @@ function el(tag, attrs, ...children) {
     else if (k === 'value') node.value = v;
     else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return node;
+}
+
+/** Replace a node's children; arrays are flattened and null/false children left out. */
+function mount(node, ...children) {
+  node.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false).map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -45,7 +50,7 @@ function verdictOf(item) {
 const pill = (text, cls) => el('span', { class: `pill ${cls || ''}` }, text);
 
 function showError(e) {
-  app.replaceChildren(el('p', { class: 'notice' }, `Error: ${e.message}`), el('p', {}, el('a', { href: '#/' }, 'Back to runs')));
+  mount(app, el('p', { class: 'notice' }, `Error: ${e.message}`), el('p', {}, el('a', { href: '#/' }, 'Back to runs')));
 }
 
 // ---------- routing ----------
@@ -77,7 +82,7 @@ async function runsPage() {
   const a = el('select', { name: 'a' }, options());
   const b = el('select', { name: 'b' }, options());
   if (runs.length > 1) b.value = runs[0].id, a.value = runs[1].id;
-  app.replaceChildren(
+  mount(app, 
     el('h1', {}, 'Runs'),
     runs.length ? el('table', { id: 'runs' }, el('tr', {}, ['Run', 'Status', 'Models', 'Dimensions', 'Created', 'Cases'].map((h) => el('th', { class: h === 'Cases' ? 'num' : '' }, h))), rows)
       : el('p', { class: 'muted' }, 'No runs in this store yet. Start one with trustgen run.'),
@@ -94,7 +99,7 @@ async function runPage(runId, params) {
   const scoresBox = el('div', { id: 'scores' }, el('p', { class: 'muted' }, 'Scoring…'));
   const agreementBox = el('div', { id: 'agreement', class: 'card' });
   const casesBox = el('div', { id: 'cases' });
-  app.replaceChildren(
+  mount(app, 
     el('h1', {}, `Run ${run.id}`),
     el('dl', { class: 'kv card' },
       el('dt', {}, 'Status'), el('dd', { id: 'run-status' }, run.status), el('dt', {}, 'Models'), el('dd', {}, models.join(', ')),
@@ -125,7 +130,7 @@ function renderProgress(box, p) {
   const done = p.expected ? Math.min(100, Math.round((100 * p.judgments) / p.expected)) : 0;
   const bar = el('div', {});
   bar.style.width = `${done}%`;
-  box.replaceChildren(
+  mount(box, 
     el('div', { class: 'row' }, pill(p.status, `status-${p.status}`),
       el('span', { id: 'progress-counts' }, `${p.cases} cases · ${p.responses} responses (${p.responseErrors} errors) · ${p.judgments} judgments of ${p.expected}`)),
     el('div', { class: 'progress-bar', title: `${done}% judged` }, bar),
@@ -137,10 +142,10 @@ async function loadScores(runId, box, human) {
   try {
     const s = await api(`/api/runs/${enc(runId)}/scores${human ? '?human=1' : ''}`);
     const toggle = el('input', { type: 'checkbox', id: 'human-toggle', checked: human, onchange: () => loadScores(runId, box, toggle.checked) });
-    box.replaceChildren(el('label', { class: 'row' }, toggle, 'Also show scores with human labels (annotations override the judge)'));
+    mount(box, el('label', { class: 'row' }, toggle, 'Also show scores with human labels (annotations override the judge)'));
     for (const model of Object.keys(s.judge.details)) box.append(modelScores(model, s.judge, s.human));
   } catch (e) {
-    box.replaceChildren(el('p', { class: 'notice' }, `Scores unavailable: ${e.message}`));
+    mount(box, el('p', { class: 'notice' }, `Scores unavailable: ${e.message}`));
   }
 }
 
@@ -189,9 +194,9 @@ function scoreChart(bars, withHuman) {
 }
 
 function renderAgreement(box, a) {
-  if (!a.overall.n) { box.replaceChildren(el('p', { class: 'muted', id: 'agreement-overall' }, 'No annotations yet: open a case and mark its judgement right or wrong.')); return; }
+  if (!a.overall.n) { mount(box, el('p', { class: 'muted', id: 'agreement-overall' }, 'No annotations yet: open a case and mark its judgement right or wrong.')); return; }
   const rows = Object.entries(a.byDimension).map(([dim, x]) => el('tr', {}, el('td', {}, dim), el('td', { class: 'num' }, `${fmt(x.rate)}%`), el('td', { class: 'num' }, `${x.agreed} / ${x.n}`)));
-  box.replaceChildren(
+  mount(box, 
     el('p', { id: 'agreement-overall' }, `Judge agrees with people on ${fmt(a.overall.rate)}% of ${a.overall.n} annotated judgements`),
     el('table', {}, el('tr', {}, el('th', {}, 'Dimension'), el('th', { class: 'num' }, 'Agreement'), el('th', { class: 'num' }, 'agreed / annotated')), rows));
 }
@@ -225,7 +230,7 @@ function renderCases(runId, box, models, facets, params) {
   const table = el('table', { id: 'case-table' }, el('thead', {}, el('tr', {}, ['#', 'Sub-dimension', 'Tags', 'Prompt', 'Response', 'Verdict'].map((h) => el('th', {}, h)))), body);
   const more = el('button', { class: 'secondary', type: 'button', id: 'more-cases' }, 'More');
   const status = el('p', { class: 'muted', id: 'case-count' });
-  box.replaceChildren(form, status, table, more);
+  mount(box, form, status, table, more);
 
   const query = new URLSearchParams();
   query.set('model', model.value);
@@ -266,7 +271,7 @@ async function casePage(runId, caseId) {
   const item = p.item || {};
   const agreementBox = el('div', { id: 'agreement', class: 'card' });
   renderAgreement(agreementBox, agreement);
-  app.replaceChildren(
+  mount(app, 
     el('p', {}, el('a', { href: `#/run/${enc(runId)}` }, `← Run ${runId}`)),
     el('h1', {}, `Case ${c.id}`),
     el('dl', { class: 'kv card', id: 'chain' },
@@ -284,7 +289,7 @@ async function casePage(runId, caseId) {
     el('div', { id: 'messages' }, c.messages.map((m) => el('div', { class: 'card' }, el('strong', {}, m.role),
       el('pre', { class: 'text' }, typeof m.content === 'string' ? m.content : m.content.map((part) => (part.type === 'text' ? part.text : `[${part.type}]`)).join('\n'))))),
     el('h2', {}, 'Responses, judgements and annotations'),
-    chain.models.length ? chain.models.map((m) => modelChain(runId, c, m, agreementBox)) : el('p', { class: 'muted' }, 'No response yet.'),
+    el('div', { id: 'models' }, chain.models.length ? chain.models.map((m) => modelChain(runId, c, m, agreementBox)) : el('p', { class: 'muted' }, 'No response yet.')),
     el('h2', {}, 'Judge agreement with annotations (this run)'), agreementBox);
 }
 
@@ -305,7 +310,7 @@ function modelChain(runId, c, m, agreementBox) {
       el('dt', {}, 'Status'), el('dd', {}, `${r.status}${r.finishReason ? ` (${r.finishReason})` : ''}${r.cached ? ', from cache' : ''}`),
       r.error ? [el('dt', {}, 'Error'), el('dd', { class: 'notice' }, r.error)] : null,
       r.policyDetail ? [el('dt', {}, 'Policy'), el('dd', {}, r.policyDetail)] : null,
-      el('dt', {}, 'Tokens'), el('dd', {}, `${fmt(r.inputTokens)} in, ${fmt(r.outputTokens)} out; ${r.latencyMs === null ? '–' : `${Math.round(r.latencyMs)} ms`}; ${r.attempts} attempt(s)`)),
+      el('dt', {}, 'Tokens'), el('dd', {}, `${r.inputTokens ?? '–'} in, ${r.outputTokens ?? '–'} out; ${r.latencyMs === null ? '–' : `${Math.round(r.latencyMs)} ms`}; ${r.attempts} attempt(s)`)),
     el('pre', { class: 'text response-text' }, r.text === null ? '' : r.text),
     j ? el('dl', { class: 'kv judgement' },
       el('dt', {}, 'Judge'), el('dd', {}, j.judge), el('dt', {}, 'Label'), el('dd', { class: 'judge-label' }, j.label),
@@ -378,9 +383,9 @@ async function comparePage(a, b, params) {
   const nav = el('p', { class: 'row' },
     offset > 0 ? el('a', { href: `#/compare/${enc(a)}/${enc(b)}?offset=${Math.max(0, offset - ch.limit)}` }, 'Previous') : null,
     offset + ch.items.length < ch.total ? el('a', { href: `#/compare/${enc(a)}/${enc(b)}?offset=${offset + ch.limit}` }, 'Next') : null);
-  app.replaceChildren(el('h1', {}, 'Compare runs'),
+  mount(app, el('h1', {}, 'Compare runs'),
     el('p', {}, 'A: ', el('a', { href: `#/run/${enc(a)}` }, a), ` (${cmp.runA.models.join(', ')}) → B: `, el('a', { href: `#/run/${enc(b)}` }, b), ` (${cmp.runB.models.join(', ')})`),
     el('p', { class: 'muted' }, cmp.method),
     cmp.onlyInA.length || cmp.onlyInB.length ? el('p', { class: 'muted' }, `Only in A: ${cmp.onlyInA.join(', ') || 'none'}; only in B: ${cmp.onlyInB.join(', ') || 'none'}`) : null,
-    models, el('h2', {}, `Cases whose verdict changed (${ch.total})`), ch.total ? changed : el('p', { class: 'muted' }, 'None.'), nav);
+    el('div', { id: 'compare-models' }, models), el('h2', {}, `Cases whose verdict changed (${ch.total})`), ch.total ? changed : el('p', { class: 'muted' }, 'None.'), nav);
 }
