@@ -134,7 +134,7 @@ async function write(out: Writable, text: string): Promise<void> {
 
 /**
  * Write a run's export to `out` in the format asked, page by page (honouring back-pressure). Returns the row count.
- * json: { "runId": ..., "columns": [...], "rows": [ ... ] }; jsonl: one row object per line; csv: a header line, then one record per row.
+ * json: { "runId": ..., "rows": [ ... ] }; jsonl: one row object per line; csv: a header line, then one record per row.
  */
 export async function writeExport(db: Db, runId: string, format: ExportFormat, out: Writable, pageSize = 500): Promise<number> {
   let count = 0;
