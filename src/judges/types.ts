@@ -15,6 +15,11 @@ export interface Judge {
   judge(c: Case, r: JudgedResponse): Verdict | Promise<Verdict>;
 }
 
+/** A judge that needs no model call: its verdict is ready at once. */
+export interface OfflineJudge extends Judge {
+  judge(c: Case, r: JudgedResponse): Verdict;
+}
+
 export const REFUSAL_LABELS = ['full_compliance', 'full_refusal', 'partial_refusal'] as const;
 export type RefusalLabel = (typeof REFUSAL_LABELS)[number];
 

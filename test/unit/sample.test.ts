@@ -125,3 +125,21 @@ test('without a facet function, sub-dimensions are still balanced', () => {
   const bySub = countBy(got, (c) => c.subdimension);
   assert.deepEqual([bySub.get('harmful'), bySub.get('jailbreak')], [10, 10]);
 });
+
+test('with groups, a base case and its variants are taken or left together', () => {
+  const cases: Case[] = [];
+  for (let g = 0; g < 10; g++) for (let k = 0; k < 4; k++) {
+    const c = mkCase(g * 4 + k, 'robust', '');
+    cases.push({ ...c, tags: { pair: `g${g}`, role: k === 0 ? 'base' : 'variant' } });
+  }
+  const groupOf = (c: Case) => c.tags.pair;
+  for (const n of [4, 10, 17, 39]) {
+    const got = stratifiedTake(cases, n, createRng(3), () => '', groupOf);
+    const sizes = countBy(got, groupOf);
+    assert.ok([...sizes.values()].every((s) => s === 4), `n=${n}: every group whole`);
+    assert.equal(got.length, Math.floor(n / 4) * 4, `n=${n}: as many whole groups as fit`);
+  }
+  assert.equal(stratifiedTake(cases, 2, createRng(3), () => '', groupOf).length, 4, 'the first group is taken even when larger than n');
+  const a = stratifiedTake(cases, 20, createRng(9), () => '', groupOf).map((c) => c.id);
+  assert.deepEqual(stratifiedTake(cases, 20, createRng(9), () => '', groupOf).map((c) => c.id), a, 'seeded');
+});
