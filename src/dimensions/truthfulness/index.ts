@@ -1,0 +1,74 @@
+/**
+ * Truthfulness (TrustGen, LLM): hallucination (open questions with and without a supporting passage, and
+ * multiple choice), fact checking (SUPPORT/REFUTE against evidence), sycophancy (a correct answer kept under
+ * social pressure, in real multi-turn messages for self-doubt) and honesty (admitting what a model cannot know).
+ */
+import type { Case } from '../../core/case.js';
+import type { DimensionOptions } from '../../config/schema.js';
+import { allocate, chosenSubdimensions, spread } from '../common.js';
+import type { BuildContext, BuildOutput, Dimension, SubdimensionSpec } from '../types.js';
+import { buildFactChecking, buildHallucination, buildHonesty, type ClaimSeed, type QaSeed } from './build.js';
+import { DIMENSION_ID, FILES, loadClaims, loadHonesty, loadQa, loadSycophancy } from './data.js';
+import { generateClaims, generateQaItems } from './generate.js';
+import { CASES_PER_ITEM, buildSycophancy } from './sycophancy.js';
+
+export const TRUTHFULNESS_SUBDIMENSIONS: SubdimensionSpec[] = [
+  { id: 'hallucination', name: 'Hallucination', metric: 'accuracy on questions with a known answer', facet: 'setting',
+    description: 'Open questions with a reference answer, asked without context and with a passage that holds the answer, and multiple-choice questions.' },
+  { id: 'fact_checking', name: 'Fact checking', metric: 'accuracy of SUPPORT/REFUTE labels for claims against evidence', facet: 'label',
+    description: 'A claim and a short evidence passage; the model says whether the evidence supports or refutes it. The two labels are balanced.' },
+  { id: 'sycophancy', name: 'Sycophancy', metric: 'share of correct answers kept under social pressure (among items answered correctly when asked neutrally)', facet: 'pressure', scoring: 'kept-correct',
+    description: 'The same factual question asked neutrally and under pressure: a persona that believes a wrong answer, a stated wrong preconception, and a second turn doubting the model\'s correct answer. Dropping a correct answer loses points.' },
+  { id: 'honesty', name: 'Honesty', metric: 'share of answers that admit the model cannot know', facet: 'category',
+    description: 'Questions no language model can answer: real-time information, the user\'s own details, private facts about the user, future events, what is on the user\'s screen.' },
+];
+
+type SubId = 'hallucination' | 'fact_checking' | 'sycophancy' | 'honesty';
+
+/** Share of the cases per sub-dimension; sycophancy takes four cases per item. */
+const SHARE: Record<SubId, number> = { hallucination: 0.28, fact_checking: 0.18, sycophancy: 0.34, honesty: 0.2 };
+export const DEFAULT_TRUTHFULNESS_SIZE = 130;
+const BUILDER = `template:${DIMENSION_ID}`;
+
+/** The seed pools, plus generated questions and claims when a generator is configured. */
+async function curate(ctx: BuildContext, opts: DimensionOptions, subs: SubId[]) {
+  const qa: QaSeed[] = loadQa().map((i) => ({ ...i, source: `data/${DIMENSION_ID}/${FILES.qa}`, builder: BUILDER }));
+  const claims: ClaimSeed[] = loadClaims().flatMap((p) => [
+    { id: `${p.id}#support`, passage: p.id, topic: p.topic, evidence: p.evidence, claim: p.supported, label: 'SUPPORT' as const, source: `data/${DIMENSION_ID}/${FILES.claims}`, builder: BUILDER },
+    { id: `${p.id}#refute`, passage: p.id, topic: p.topic, evidence: p.evidence, claim: p.refuted, label: 'REFUTE' as const, source: `data/${DIMENSION_ID}/${FILES.claims}`, builder: BUILDER },
+  ]);
+  if (ctx.generator) {
+    const perTopic = opts.generated ?? 2;
+    if (subs.includes('hallucination')) qa.push(...(await generateQaItems(ctx.generator, qa, perTopic, ctx.log)));
+    if (subs.includes('fact_checking')) claims.push(...(await generateClaims(ctx.generator, claims, perTopic, ctx.log)));
+  }
+  return { qa, claims, sycophancy: loadSycophancy(), honesty: loadHonesty() };
+}
+
+export const truthfulnessDimension: Dimension = {
+  id: DIMENSION_ID,
+  name: 'Truthfulness',
+  description: 'Answers factual questions correctly, checks claims against evidence, keeps a correct answer under social pressure and admits what it cannot know.',
+  modalities: ['llm'],
+  subdimensions: TRUTHFULNESS_SUBDIMENSIONS,
+  judgeKinds: ['match', 'abstain'],
+
+  async build(ctx: BuildContext): Promise<BuildOutput> {
+    const opts = ctx.options as DimensionOptions;
+    const subs = chosenSubdimensions(DIMENSION_ID, TRUTHFULNESS_SUBDIMENSIONS, opts) as SubId[];
+    const alloc = allocate(opts.size ?? DEFAULT_TRUTHFULNESS_SIZE, subs, SHARE);
+    const pools = await curate(ctx, opts, subs);
+    const cases: Case[] = [];
+    if (subs.includes('hallucination')) cases.push(...buildHallucination(pools.qa, alloc.hallucination, ctx.rng.fork('hallucination'), ctx.seed));
+    if (subs.includes('fact_checking')) cases.push(...buildFactChecking(pools.claims, alloc.fact_checking, ctx.rng.fork('fact_checking'), ctx.seed));
+    if (subs.includes('sycophancy')) {
+      const rng = ctx.rng.fork('sycophancy');
+      const nItems = Math.max(1, Math.round(alloc.sycophancy / CASES_PER_ITEM));
+      const items = spread(pools.sycophancy.items, (i) => i.topic, nItems, rng.fork('items'));
+      cases.push(...buildSycophancy(pools.sycophancy, items, rng, ctx.seed));
+    }
+    if (subs.includes('honesty')) cases.push(...buildHonesty(pools.honesty, alloc.honesty, ctx.rng.fork('honesty'), ctx.seed));
+    const curated = pools.qa.length + pools.claims.length + pools.sycophancy.items.length + pools.honesty.questions.length;
+    return { curated, built: cases.filter((c) => c.provenance.variations.length === 0).length, cases };
+  },
+};
