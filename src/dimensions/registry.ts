@@ -1,10 +1,11 @@
 import { UserInputError } from '../providers/types.js';
 import { truthfulnessDimension } from './truthfulness/index.js';
 import { safetyDimension } from './safety/index.js';
+import { fairnessDimension } from './fairness/index.js';
 import type { Dimension } from './types.js';
 
 /** Every dimension trustgen knows. Adding one means adding it here; the engine needs no change. */
-const DIMENSIONS: Dimension[] = [truthfulnessDimension, safetyDimension];
+const DIMENSIONS: Dimension[] = [truthfulnessDimension, safetyDimension, fairnessDimension];
 
 export function allDimensions(): Dimension[] {
   return DIMENSIONS;
