@@ -108,7 +108,10 @@ export function filterCases(cases: Case[], opts: FilterOptions = {}): FilterResu
       continue;
     }
     const norm = normalizeText(comparedText(c));
-    const first = exact.get(norm);
+    // A paired variant may differ from its base only in letter case (e.g. a capitalised-letter perturbation):
+    // paired cases are exact duplicates only when their texts are identical.
+    const key = c.tags?.pair === undefined ? norm : `pair:${comparedText(c)}`;
+    const first = exact.get(key);
     if (first !== undefined) {
       removed.push({ id: c.id, reason: 'exact-duplicate', duplicateOf: first });
       continue;
@@ -123,7 +126,7 @@ export function filterCases(cases: Case[], opts: FilterOptions = {}): FilterResu
       }
       index.add(shingles, c.id, keys);
     }
-    exact.set(norm, c.id);
+    exact.set(key, c.id);
     kept.push(c);
   }
   return { kept, removed };
