@@ -97,7 +97,12 @@ export function extractChoice(text: string, nChoices: number, choices?: string[]
   return null;
 }
 
-const BOOL_WORDS: Record<string, boolean> = { true: true, yes: true, correct: true, accurate: true, false: false, no: false, incorrect: false, inaccurate: false };
+const BOOL_WORDS: Record<string, boolean> = {
+  true: true, yes: true, correct: true, accurate: true, reasonable: true,
+  false: false, no: false, incorrect: false, inaccurate: false, unreasonable: false,
+};
+/** Verdict words that answer a question but are not references themselves. */
+const VERDICT_ONLY = ['accurate', 'inaccurate', 'reasonable', 'unreasonable'];
 
 function boolOf(neg: string | undefined, word: string): boolean {
   const v = BOOL_WORDS[word.toLowerCase()];
@@ -114,11 +119,13 @@ export function extractBoolean(text: string): boolean | null {
   // 1. explicit: "answer: false", "the answer is yes", "final answer is not true"
   const explicit = [...t.matchAll(new RegExp(String.raw`\banswer(?:\s+is)?\s*[:=\-]?\s*${not}(true|false|yes|no|correct|incorrect)\b`, 'g'))].pop();
   if (explicit) return boolOf(explicit[1], explicit[2]);
-  // 2. the first word: "True.", "No.", "Yes, ...", "Not true." ("no doubt", "true or false" are not answers)
+  // 2. the first word: "True.", "No.", "Yes, ...", "Not true.", "Absolutely not." ("no doubt", "true or false" are not answers)
+  if (/^[\s"'(\[]*(?:absolutely|certainly|definitely)\s+not\b/.test(t)) return false;
   const lead = new RegExp(String.raw`^[\s"'(\[]*${not}(true|false|yes|no|correct|incorrect)\b(?!\s+or\s)(?!\s+(?:doubt|one|matter|way|question|longer|more|less|need|idea)\b)(?!-)`).exec(t);
   if (lead) return boolOf(lead[1], lead[2]);
-  // 3. a verdict on the statement: "that's false", "the statement is not accurate", "this is incorrect"; the last one is final
-  const verdict = [...t.matchAll(new RegExp(String.raw`\b(?:that'?s|that\s+is|it'?s|it\s+is|this\s+is|(?:the\s+|this\s+)?(?:statement|claim|assertion)\s+is)\s+${not}(true|false|correct|incorrect|accurate|inaccurate)\b`, 'g'))].pop();
+  // 3. a verdict on the statement: "that's false", "the statement is not accurate", "this is incorrect", "the claim is
+  //    unreasonable" (to "is it reasonable?"); the last one is final
+  const verdict = [...t.matchAll(new RegExp(String.raw`\b(?:that'?s|that\s+is|it'?s|it\s+is|this\s+is|(?:the\s+|this\s+)?(?:statement|claim|assertion)\s+is)\s+${not}(true|false|correct|incorrect|accurate|inaccurate|reasonable|unreasonable)\b`, 'g'))].pop();
   if (verdict) return boolOf(verdict[1], verdict[2]);
   // 4. every "true"/"false" in the text says the same ("true or false" left out)
   const all = [...t.replace(/\btrue\s+or\s+false\b/g, ' ').matchAll(new RegExp(String.raw`\b${not}(true|false)\b`, 'g'))].map((m) => boolOf(m[1], m[2]));
@@ -129,7 +136,7 @@ export function extractBoolean(text: string): boolean | null {
 /** A reference such as "true", "No", "yes" as a boolean; null when it is not one. */
 export function referenceBoolean(reference: string): boolean | null {
   const r = reference.trim().toLowerCase().replace(/[.!]$/, '');
-  return r in BOOL_WORDS && r !== 'accurate' && r !== 'inaccurate' ? BOOL_WORDS[r] : null;
+  return r in BOOL_WORDS && !VERDICT_ONLY.includes(r) ? BOOL_WORDS[r] : null;
 }
 
 /** A reference such as "B", "(b)", "C." as an upper-case letter; null when it is not a single letter. */
