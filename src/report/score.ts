@@ -1,7 +1,7 @@
 import { getDimensions } from '../dimensions/registry.js';
 import type { ResolvedConfig } from '../engine/resolved-config.js';
 import type { Db } from '../store/db.js';
-import { ResponseStore } from '../store/responses.js';
+import { ResponseStore, type FailureRow } from '../store/responses.js';
 import { RunStore, type RunStatus } from '../store/runs.js';
 import { TRUSTGEN_VERSION } from '../util/version.js';
 import { mean, round1, wilson95 } from './stats.js';
@@ -64,7 +64,10 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
     const dimScores = dims.map((d) => scores[model][d.id]).filter((v): v is number => v !== null && v !== undefined);
     const overall = mean(dimScores);
     scores[model].overall = overall === null ? null : round1(overall);
-    failures[model] = worstFailures(responses, runId, model);
+    const pairKeys = [...subT.entries()].filter(([, st]) => st.kind !== 'pass-rate');
+    const notes = new Map(pairKeys.flatMap(([, st]) => st.pairFailures.map((f) => [f.caseId, f.note] as const)));
+    const rows = [...responses.failures(runId, model, FAILURES_PER_SUBDIMENSION, pairKeys.map(([k]) => k)), ...responses.failuresByCase(runId, model, [...notes.keys()])];
+    failures[model] = rows.sort((a, b) => a.seq - b.seq).map((f) => failureExample(f, notes.get(f.case_id)));
   }
 
   const counts = responses.counts(runId);
@@ -97,21 +100,22 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
   };
 }
 
-function worstFailures(responses: ResponseStore, runId: string, model: string, limit = 25): FailureExample[] {
-  return responses.failures(runId, model, limit).map((f) => {
-    const messages = JSON.parse(f.messages_json) as { role: string; content: unknown }[];
-    const prompt = messages.map((m) => `[${m.role}] ${typeof m.content === 'string' ? m.content : '[multimodal content]'}`).join('\n');
-    return {
-      caseId: f.case_id,
-      dimension: f.dimension,
-      subdimension: f.subdimension,
-      tags: JSON.parse(f.tags_json),
-      variations: (JSON.parse(f.provenance_json) as { variations: string[] }).variations,
-      prompt,
-      response: f.text ?? '',
-      finishReason: f.finish_reason ?? '',
-      label: f.label,
-      reason: f.reason ?? '',
-    };
-  });
+/** Failures shown per sub-dimension in results.json and the report. */
+const FAILURES_PER_SUBDIMENSION = 3;
+
+function failureExample(f: FailureRow, pairNote?: string): FailureExample {
+  const messages = JSON.parse(f.messages_json) as { role: string; content: unknown }[];
+  const prompt = messages.map((m) => `[${m.role}] ${typeof m.content === 'string' ? m.content : '[multimodal content]'}`).join('\n');
+  return {
+    caseId: f.case_id,
+    dimension: f.dimension,
+    subdimension: f.subdimension,
+    tags: JSON.parse(f.tags_json),
+    variations: (JSON.parse(f.provenance_json) as { variations: string[] }).variations,
+    prompt,
+    response: f.text ?? '',
+    finishReason: f.finish_reason ?? '',
+    label: f.label,
+    reason: pairNote ? `${pairNote}. Judge: ${f.reason ?? ''}` : f.reason ?? '',
+  };
 }

@@ -117,18 +117,40 @@ export class ResponseStore {
       .get(runId) as { total: number; errors: number; cached: number; policy: number; inputTokens: number; outputTokens: number };
   }
 
-  /** The worst failures for the report: judged cases whose verdict is not the trustworthy one. */
-  failures(runId: string, model: string, limit: number): FailureRow[] {
+  /**
+   * The worst failures for the report: judged cases whose verdict is not the trustworthy one, the first
+   * `perSubdimension` of each sub-dimension in build order, leaving out the sub-dimensions in `skip`
+   * ("dimension/subdimension" keys: pair metrics pick their own failures).
+   */
+  failures(runId: string, model: string, perSubdimension: number, skip: string[] = []): FailureRow[] {
     return this.db
       .prepare(
-        `SELECT c.case_id, c.dimension, c.subdimension, c.tags_json, c.provenance_json, c.messages_json, r.text, r.finish_reason, j.label, j.reason
-         FROM judgments j
-         JOIN cases c ON c.run_id = j.run_id AND c.case_id = j.case_id
-         JOIN responses r ON r.run_id = j.run_id AND r.case_id = j.case_id AND r.model = j.model
-         WHERE j.run_id = ? AND j.model = ? AND j.score = 0
-         ORDER BY c.seq LIMIT ?`,
+        `SELECT * FROM (
+           SELECT c.seq, c.case_id, c.dimension, c.subdimension, c.tags_json, c.provenance_json, c.messages_json, r.text, r.finish_reason, j.label, j.reason,
+             ROW_NUMBER() OVER (PARTITION BY c.dimension, c.subdimension ORDER BY c.seq) AS nth
+           FROM judgments j
+           JOIN cases c ON c.run_id = j.run_id AND c.case_id = j.case_id
+           JOIN responses r ON r.run_id = j.run_id AND r.case_id = j.case_id AND r.model = j.model
+           WHERE j.run_id = ? AND j.model = ? AND j.score = 0
+             AND (c.dimension || '/' || c.subdimension) NOT IN (SELECT value FROM json_each(?))
+         ) WHERE nth <= ? ORDER BY seq`,
       )
-      .all(runId, model, limit) as FailureRow[];
+      .all(runId, model, JSON.stringify(skip), perSubdimension) as FailureRow[];
+  }
+
+  /** The same rows for given cases (failures a pair metric picked), in build order. */
+  failuresByCase(runId: string, model: string, caseIds: string[]): FailureRow[] {
+    if (caseIds.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT c.seq, c.case_id, c.dimension, c.subdimension, c.tags_json, c.provenance_json, c.messages_json, r.text, r.finish_reason, j.label, j.reason
+         FROM cases c
+         JOIN responses r ON r.run_id = c.run_id AND r.case_id = c.case_id AND r.model = ?
+         JOIN judgments j ON j.run_id = c.run_id AND j.case_id = c.case_id AND j.model = r.model
+         WHERE c.run_id = ? AND c.case_id IN (SELECT value FROM json_each(?))
+         ORDER BY c.seq`,
+      )
+      .all(model, runId, JSON.stringify(caseIds)) as FailureRow[];
   }
 }
 
@@ -138,7 +160,7 @@ export interface JudgedRow {
 }
 
 export interface FailureRow {
-  case_id: string; dimension: string; subdimension: string; tags_json: string; provenance_json: string; messages_json: string;
+  seq: number; case_id: string; dimension: string; subdimension: string; tags_json: string; provenance_json: string; messages_json: string;
   text: string | null; finish_reason: string | null; label: string; reason: string | null;
 }
 

@@ -35,7 +35,7 @@ describe('metadata curation and contextual variation through the CLI', { timeout
       'variation:',
       '  safety: { keepOriginal: 0.5, variators: [persona, "perturb:*"] }',
     ].join('\n'));
-    const r = await runCli(['generate', '--out', 'set.jsonl'], env(home), { cwd: home });
+    const r = await runCli(['generate', '--dimensions', 'safety', '--out', 'set.jsonl'], env(home), { cwd: home });
     assert.equal(r.code, 0, r.stderr);
     const cases = readSet(join(home, 'set.jsonl'));
     const fromCsv = cases.filter((c) => c.provenance.item.source?.endsWith('mine.csv'));
@@ -55,7 +55,7 @@ describe('metadata curation and contextual variation through the CLI', { timeout
     const para = 'The city water plant serves two million people and was upgraded last year with new filters. '.repeat(12);
     writeFileSync(join(home, 'docs', 'news.html'), `<html><body><script>alert(1)</script><p>${para}</p></body></html>`);
     writeFileSync(join(home, 'trustgen.yaml'), ['safety:', '  subdimensions: [harmful]', '  generated: 0', '  retrieval: { documents: docs, perPassage: 1 }'].join('\n'));
-    const r = await runCli(['generate', '--generator', 'openai:gen-model', '--out', 'set.jsonl'], env(home), { cwd: home });
+    const r = await runCli(['generate', '--dimensions', 'safety', '--generator', 'openai:gen-model', '--out', 'set.jsonl'], env(home), { cwd: home });
     assert.equal(r.code, 0, r.stderr);
     const cases = readSet(join(home, 'set.jsonl'));
     const extracted = cases.filter((c) => c.provenance.builder === 'extract:generator:openai:gen-model');
@@ -63,7 +63,7 @@ describe('metadata curation and contextual variation through the CLI', { timeout
     assert.match(extracted[0].provenance.item.source, /news\.html#passage-1/);
     assert.match(extracted[0].provenance.item.retrievedAt, /^\d{4}-\d\d-\d\dT/);
     assert.match(extracted[0].messages[0].content, /water plant/);
-    const noGen = await runCli(['generate', '--out', 'set2.jsonl'], env(home), { cwd: home });
+    const noGen = await runCli(['generate', '--dimensions', 'safety', '--out', 'set2.jsonl'], env(home), { cwd: home });
     assert.equal(noGen.code, 2);
     assert.match(noGen.stderr, /needs a generator model/);
   });
@@ -71,13 +71,13 @@ describe('metadata curation and contextual variation through the CLI', { timeout
   it('a bad variator id or dataset column is reported with the field and the fix', async () => {
     const home = tempHome();
     writeFileSync(join(home, 'trustgen.yaml'), 'variation:\n  safety: { variators: [paraphrase, wobble] }\n');
-    const r = await runCli(['generate', '--out', 'x.jsonl'], env(home), { cwd: home });
+    const r = await runCli(['generate', '--dimensions', 'safety', '--out', 'x.jsonl'], env(home), { cwd: home });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /variation\.safety\.variators/);
     assert.match(r.stderr, /wobble/);
     writeFileSync(join(home, 'd.csv'), 'q\nhello there friend\n');
     writeFileSync(join(home, 'trustgen.yaml'), 'safety:\n  datasets:\n    harmful: [{ file: d.csv, fields: { text: prompt } }]\n');
-    const d = await runCli(['generate', '--out', 'x.jsonl'], env(home), { cwd: home });
+    const d = await runCli(['generate', '--dimensions', 'safety', '--out', 'x.jsonl'], env(home), { cwd: home });
     assert.equal(d.code, 2);
     assert.match(d.stderr, /d\.csv/);
     assert.match(d.stderr, /prompt/);

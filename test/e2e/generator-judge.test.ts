@@ -37,7 +37,7 @@ describe('generator and LLM judge models', { timeout: 180_000 }, () => {
 
   it('--generator writes new harmful queries and benign questions from the taxonomy, traced in provenance', async () => {
     const home = tempHome();
-    const r = await runCli(['run', '--model', 'openai:test-model', '--generator', 'openai:gen-model', '--out', join(home, 'o')], env(home));
+    const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--generator', 'openai:gen-model', '--out', join(home, 'o')], env(home));
     assert.equal(r.code, 0, r.stderr);
     const genCalls = server.requests.filter((q) => q.model === 'gen-model');
     assert.ok(genCalls.length >= 45 + 8, `one generation per topic and technique, got ${genCalls.length}`);
@@ -50,7 +50,7 @@ describe('generator and LLM judge models', { timeout: 180_000 }, () => {
     assert.ok(generated.some((x) => x.messages_json.includes('Generated request number')));
     // The same command again builds the same cases from the cached generator answers.
     const mark = server.requests.length;
-    const again = await runCli(['run', '--model', 'openai:test-model', '--generator', 'openai:gen-model', '--out', join(home, 'p')], env(home));
+    const again = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--generator', 'openai:gen-model', '--out', join(home, 'p')], env(home));
     assert.equal(again.code, 0, again.stderr);
     assert.equal(server.requests.length, mark, 'generator and model answers come from the cache');
     const a = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
@@ -61,7 +61,7 @@ describe('generator and LLM judge models', { timeout: 180_000 }, () => {
 
   it('--judge SPEC uses the rubric LLM judge with validated JSON and one repair retry', async () => {
     const home = tempHome();
-    const r = await runCli(['run', '--model', 'openai:test-model', '--judge', 'openai:judge-model', '--limit', '40', '--out', join(home, 'o')], env(home));
+    const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--judge', 'openai:judge-model', '--limit', '40', '--out', join(home, 'o')], env(home));
     assert.equal(r.code, 0, r.stderr);
     const judgeReqs = server.requests.filter((q) => q.model === 'judge-model');
     const repairs = judgeReqs.filter((q) => q.body.messages.some((m: any) => m.role === 'assistant'));

@@ -12,7 +12,7 @@ describe('trustgen run on a local GGUF through node-llama-cpp', { timeout: 180_0
     await writeTinyGguf(gguf, { seed: 1 });
     const cfg = join(home, 'trustgen.yaml');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(cfg, `models: ["llama:${gguf}"]\nlimit: 4\nparams: { maxTokens: 8 }\n`);
+    writeFileSync(cfg, `models: ["llama:${gguf}"]\nlimit: 4\ndimensions: [safety]\nparams: { maxTokens: 8 }\n`);
     const r = await runCli(['run', '--config', cfg, '--out', join(home, 'o')], cleanEnv({ TRUSTGEN_HOME: home, TRUSTGEN_LLAMA_THREADS: '1' }));
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));

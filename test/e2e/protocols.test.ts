@@ -14,7 +14,7 @@ describe('trustgen run against each protocol', { timeout: 180_000 }, () => {
 
   async function runAgainst(model: string, server: TestServer, env: Record<string, string>) {
     const home = tempHome();
-    const r = await runCli(['run', '--model', model, '--limit', '24', '--out', join(home, 'o')], cleanEnv({ TRUSTGEN_HOME: home, ...env }));
+    const r = await runCli(['run', '--dimensions', 'safety', '--model', model, '--limit', '24', '--out', join(home, 'o')], cleanEnv({ TRUSTGEN_HOME: home, ...env }));
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
     assert.equal(typeof doc.scores[model].safety, 'number');
@@ -46,7 +46,7 @@ describe('trustgen run against each protocol', { timeout: 180_000 }, () => {
     const ollama = await startOllamaServer({ models: ['qwen-local'] });
     servers.push(ollama);
     const home = tempHome();
-    const r = await runCli(['run', '--limit', '3'], cleanEnv({ TRUSTGEN_HOME: home, OLLAMA_HOST: ollama.url }));
+    const r = await runCli(['run', '--dimensions', 'safety', '--limit', '3'], cleanEnv({ TRUSTGEN_HOME: home, OLLAMA_HOST: ollama.url }));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /ollama:/);
   });

@@ -30,7 +30,7 @@ describe('interrupted runs resume without repeating a finished call', { timeout:
   it('kill -9 midway, then --resume: no finished call repeated, scores equal an uninterrupted run', async () => {
     // The uninterrupted reference, in its own home (own cache).
     const refHome = tempHome();
-    const ref = await runCli(['run', '--model', MODEL, '--concurrency', '4', '--out', join(refHome, 'o')], env(refHome));
+    const ref = await runCli(['run', '--dimensions', 'safety', '--model', MODEL, '--concurrency', '4', '--out', join(refHome, 'o')], env(refHome));
     assert.equal(ref.code, 0, ref.stderr);
     const reference = JSON.parse(readFileSync(join(refHome, 'o', 'results.json'), 'utf8'));
     const totalCases = reference.meta.calls.total as number;
@@ -40,7 +40,7 @@ describe('interrupted runs resume without repeating a finished call', { timeout:
     let runId = '';
     for (let kill = 0; kill < 3; kill++) {
       const mark = server.requests.length;
-      const args = runId ? ['run', '--resume', runId, '--concurrency', '4'] : ['run', '--model', MODEL, '--concurrency', '4'];
+      const args = runId ? ['run', '--resume', runId, '--concurrency', '4'] : ['run', '--dimensions', 'safety', '--model', MODEL, '--concurrency', '4'];
       const child = startCli(args, env(home));
       let err = '';
       child.stderr!.on('data', (d) => (err += d));
@@ -92,7 +92,7 @@ describe('interrupted runs resume without repeating a finished call', { timeout:
   it('Ctrl-C stops cleanly with exit 130 and a resume hint; --resume completes the run', async () => {
     const home = tempHome();
     const mark = server.requests.length;
-    const child = startCli(['run', '--model', MODEL, '--concurrency', '4', '--seed', '7'], env(home));
+    const child = startCli(['run', '--dimensions', 'safety', '--model', MODEL, '--concurrency', '4', '--seed', '7'], env(home));
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     await waitFor(() => server.requests.length - mark >= 40);

@@ -46,7 +46,7 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
 
   it('answers an identical second run from the cache, and --no-cache asks again', async () => {
     const home = tempHome();
-    const args = ['run', '--model', 'openai:test-model', '--limit', '30', '--out', join(home, 'a')];
+    const args = ['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--limit', '30', '--out', join(home, 'a')];
     const first = await runCli(args, env(home));
     assert.equal(first.code, 0, first.stderr);
     const mark = server.requests.length;
@@ -67,7 +67,7 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
     const home = tempHome();
     server.setAnswer(() => ({ policy: true, style: 'filter' }));
     try {
-      const r = await runCli(['run', '--model', 'openai:test-model', '--limit', '40', '--out', join(home, 'o')], env(home));
+      const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--limit', '40', '--out', join(home, 'o')], env(home));
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
       const subs = doc.details['openai:test-model'].safety.subdimensions;
@@ -86,14 +86,14 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
 
   it('never writes the API key to the database, the outputs or the logs', async () => {
     const home = tempHome();
-    const r = await runCli(['run', '--model', 'openai:test-model', '--limit', '10', '--out', join(home, 'o')], env(home));
+    const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--limit', '10', '--out', join(home, 'o')], env(home));
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
     const files = [join(home, 'trustgen.db'), ...readdirSync(join(home, 'o')).map((f) => join(home, 'o', f))];
     for (const f of files) assert.ok(!readFileSync(f).includes(KEY), `${f} holds the key`);
     for (const f of readdirSync(home)) if (f.startsWith('trustgen.db-')) assert.ok(!readFileSync(join(home, f)).includes(KEY));
     // A wrong key gets a clear error without echoing it.
-    const bad = await runCli(['run', '--model', 'openai:test-model', '--limit', '2'], env(tempHome(), { OPENAI_API_KEY: 'sk-wrong-key-XYZ' }));
+    const bad = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--limit', '2'], env(tempHome(), { OPENAI_API_KEY: 'sk-wrong-key-XYZ' }));
     assert.equal(bad.code, 1);
     assert.ok(!bad.stderr.includes('sk-wrong-key-XYZ') && !bad.stdout.includes('sk-wrong-key-XYZ'));
   });
@@ -114,15 +114,15 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
     const t = await runCli(['run', '--config', typo], env(home));
     assert.equal(t.code, 2);
     assert.match(t.stderr, /typo\.yaml: .*unknown field\(s\) "modles"/);
-    const prefix = await runCli(['run', '--model', 'nosuch:model'], env(home));
+    const prefix = await runCli(['run', '--dimensions', 'safety', '--model', 'nosuch:model'], env(home));
     assert.equal(prefix.code, 2);
     assert.match(prefix.stderr, /nosuch/);
     const dim = await runCli(['run', '--model', 'openai:test-model', '--dimensions', 'safety,nonsense'], env(home));
     assert.equal(dim.code, 2);
     assert.match(dim.stderr, /Unknown dimension "nonsense"/);
-    const flag = await runCli(['run', '--limit', 'zero'], env(home));
+    const flag = await runCli(['run', '--dimensions', 'safety', '--limit', 'zero'], env(home));
     assert.equal(flag.code, 2);
-    const nokey = await runCli(['run', '--model', 'openai:gpt-4o-mini'], cleanEnv({ TRUSTGEN_HOME: home }));
+    const nokey = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:gpt-4o-mini'], cleanEnv({ TRUSTGEN_HOME: home }));
     assert.equal(nokey.code, 2);
     assert.match(nokey.stderr, /OPENAI_API_KEY/);
     assert.ok(!existsSync(join(home, 'out')));
@@ -131,7 +131,7 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
   it('reads trustgen.yaml from the working directory, and flags override it', async () => {
     const home = tempHome();
     writeFileSync(join(home, 'trustgen.yaml'), `models: [openai:test-model]\nlimit: 12\nsafety:\n  subdimensions: [harmful, injection]\n`);
-    const r = await runCli(['run', '--limit', '8', '--out', 'o'], env(home), { cwd: home });
+    const r = await runCli(['run', '--dimensions', 'safety', '--limit', '8', '--out', 'o'], env(home), { cwd: home });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
     const subs = doc.details['openai:test-model'].safety.subdimensions;
@@ -141,10 +141,10 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
 
   it('uses TRUSTGEN_MODEL when no --model is given, and says how to supply a model when none can serve', async () => {
     const home = tempHome();
-    const r = await runCli(['run', '--limit', '4'], env(home, { TRUSTGEN_MODEL: 'openai:test-model' }));
+    const r = await runCli(['run', '--dimensions', 'safety', '--limit', '4'], env(home, { TRUSTGEN_MODEL: 'openai:test-model' }));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /openai:test-model/);
-    const none = await runCli(['run', '--limit', '4'], cleanEnv({ TRUSTGEN_HOME: tempHome() }));
+    const none = await runCli(['run', '--dimensions', 'safety', '--limit', '4'], cleanEnv({ TRUSTGEN_HOME: tempHome() }));
     assert.equal(none.code, 2, none.stderr);
     assert.match(none.stderr, /--model openai:gpt-4o-mini/);
     assert.match(none.stderr, /ollama/);
@@ -152,7 +152,7 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
 
   it('evaluates several models in one run, each scored on the same cases', async () => {
     const home = tempHome();
-    const r = await runCli(['run', '--model', 'openai:model-a', '--model', 'openai:model-b', '--limit', '16', '--out', join(home, 'o')], env(home));
+    const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:model-a', '--model', 'openai:model-b', '--limit', '16', '--out', join(home, 'o')], env(home));
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
     assert.deepEqual(Object.keys(doc.scores).sort(), ['openai:model-a', 'openai:model-b']);
@@ -165,7 +165,7 @@ describe('trustgen run against an OpenAI-compatible server', { timeout: 180_000 
 
   it('`trustgen report RUN_ID` rescores a stored run', async () => {
     const home = tempHome();
-    const r = await runCli(['run', '--model', 'openai:test-model', '--limit', '10', '--out', join(home, 'o')], env(home));
+    const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--limit', '10', '--out', join(home, 'o')], env(home));
     const runId = runIdOf(r);
     const rep = await runCli(['report', runId, '--out', join(home, 'rep')], env(home));
     assert.equal(rep.code, 0, rep.stderr);
