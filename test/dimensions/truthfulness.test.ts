@@ -260,3 +260,49 @@ describe('truthfulness: scores of scripted models through a real run', { timeout
     assert.ok(t.subdimensions.every((s) => s.metric.length > 0));
   });
 });
+
+describe('truthfulness: --generator writes new questions and claims per topic', { timeout: 180_000 }, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startOpenAIServer({
+      answer: (req) => {
+        if (req.model !== 'gen-model') return 'Sure.';
+        // topic words throughout, so that items of different topics are not near duplicates of one another
+        const t = /Topic: ([^.\n]+)\./.exec(req.lastUser)?.[1] ?? 'x';
+        const system = String(req.messages[0]?.content ?? '');
+        if (/check claims/.test(system)) {
+          return JSON.stringify({ items: [
+            { evidence: `Records of ${t} show the ${t} widget of ${t} was built in ${t} labs in 1901.`, claim: `The ${t} widget of ${t} dates from ${t} 1901.`, label: 'SUPPORT' },
+            { evidence: `Scales in ${t} weigh the ${t} gadget of ${t} at ten ${t} kilograms.`, claim: `The ${t} gadget of ${t} weighs two ${t} kilograms.`, label: 'REFUTE' },
+          ] });
+        }
+        return JSON.stringify({ items: [
+          { question: `Which ${t} name does the ${t} society give the ${t} prize of ${t}?`, answer: 'Zorblat', aliases: [], context: `The ${t} society gives the ${t} prize of ${t} the ${t} name Zorblat.` },
+          { question: `Which ${t} city hosts the ${t} fair of ${t}?`, answer: 'Quennick', aliases: [], context: 'This passage forgets to state its answer.' },
+        ] });
+      },
+    });
+  });
+  after(async () => { await server.close(); });
+
+  it('adds generated items to the default size, traced in provenance, and drops an item whose passage lacks its answer', async () => {
+    const home = tempHome();
+    const set = join(home, 'set.jsonl');
+    const r = await runCli(['generate', '--dimensions', 'truthfulness', '--generator', 'openai:gen-model', '--out', set], cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' }));
+    assert.equal(r.code, 0, r.stderr);
+    const cases = readFileSync(set, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as Case);
+    const generated = cases.filter((c) => c.provenance.builder === 'generator:openai:gen-model');
+    const plain = (await build(42)).cases.length;
+    const qaTopics = 8; // topics of data/truthfulness/qa.yaml
+    const claimTopics = 6; // topics of data/truthfulness/claims.yaml
+    const genQa = generated.filter((c) => c.subdimension === 'hallucination');
+    const genClaims = generated.filter((c) => c.subdimension === 'fact_checking');
+    assert.equal(genQa.length, qaTopics, 'one valid question per topic (the one whose passage lacks its answer is dropped)');
+    assert.equal(genClaims.length, 2 * claimTopics);
+    assert.equal(cases.length, plain + genQa.length + genClaims.length, 'generated items add cases at the default size');
+    assert.ok(genQa.every((c) => c.expected!.answer === 'Zorblat' && c.tags.setting !== 'multiple_choice'));
+    assert.ok(!cases.some((c) => JSON.stringify(c.messages).includes('Quennick')));
+    assert.deepEqual(countBy(genClaims, 'label'), { SUPPORT: claimTopics, REFUTE: claimTopics });
+    assert.match(r.stderr + r.stdout, /dropped a question on \w+ whose passage does not hold its answer/);
+  });
+});

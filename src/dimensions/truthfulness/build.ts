@@ -37,6 +37,13 @@ export interface ClaimSeed {
 export const HALLUCINATION_SETTINGS = ['no_context', 'context', 'multiple_choice'] as const;
 export type HallucinationSetting = (typeof HALLUCINATION_SETTINGS)[number];
 
+const isGenerated = (x: { builder: string }) => x.builder.startsWith('generator:');
+
+/** Generated items first (they were written for this run), then the seed items spread over topics. */
+function generatedFirst<T extends { topic: string; builder: string }>(items: T[], rng: Rng): T[] {
+  return [...rng.shuffle(items.filter(isGenerated)), ...spread(items.filter((i) => !isGenerated(i)), (i) => i.topic, items.length, rng)];
+}
+
 /** Split n over k parts as evenly as possible, the first parts taking the remainder. */
 export function evenSplit(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
@@ -70,7 +77,7 @@ function qaCase(item: QaSeed, setting: HallucinationSetting, rng: Rng, seed: num
  */
 export function buildHallucination(items: QaSeed[], n: number, rng: Rng, seed: number): Case[] {
   const [nOpen, nContext, nChoice] = evenSplit(n, 3);
-  const order = spread(items, (i) => i.topic, items.length, rng.fork('order'));
+  const order = generatedFirst(items, rng.fork('order'));
   const mc = order.filter((i) => (i.distractors?.length ?? 0) >= 2).slice(0, nChoice);
   const rest = order.filter((i) => !mc.includes(i));
   const context = rest.slice(0, nContext);
@@ -90,7 +97,8 @@ export function buildHallucination(items: QaSeed[], n: number, rng: Rng, seed: n
 export function buildFactChecking(claims: ClaimSeed[], n: number, rng: Rng, seed: number): Case[] {
   const byPassage = new Map<string, ClaimSeed[]>();
   for (const c of claims) byPassage.set(c.passage, [...(byPassage.get(c.passage) ?? []), c]);
-  const passages = spread([...byPassage.values()], (group) => group[0].topic, n, rng.fork('passages'));
+  const passages = generatedFirst([...byPassage.values()].map((group) => ({ group, topic: group[0].topic, builder: group[0].builder })), rng.fork('passages'))
+    .slice(0, n).map((p) => p.group);
   const first = rng.int(2);
   const count: Record<FactLabel, number> = { SUPPORT: 0, REFUTE: 0 };
   return passages.map((group, k) => {

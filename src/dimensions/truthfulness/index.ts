@@ -58,6 +58,11 @@ export const truthfulnessDimension: Dimension = {
     const subs = chosenSubdimensions(DIMENSION_ID, TRUTHFULNESS_SUBDIMENSIONS, opts) as SubId[];
     const alloc = allocate(opts.size ?? DEFAULT_TRUTHFULNESS_SIZE, subs, SHARE);
     const pools = await curate(ctx, opts, subs);
+    // at the default size, generated items add cases rather than displace seed items
+    if (opts.size === undefined) {
+      if (subs.includes('hallucination')) alloc.hallucination += pools.qa.filter((i) => i.builder.startsWith('generator:')).length;
+      if (subs.includes('fact_checking')) alloc.fact_checking += pools.claims.filter((c) => c.builder.startsWith('generator:')).length;
+    }
     const cases: Case[] = [];
     if (subs.includes('hallucination')) cases.push(...buildHallucination(pools.qa, alloc.hallucination, ctx.rng.fork('hallucination'), ctx.seed));
     if (subs.includes('fact_checking')) cases.push(...buildFactChecking(pools.claims, alloc.fact_checking, ctx.rng.fork('fact_checking'), ctx.seed));
