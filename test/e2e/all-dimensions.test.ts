@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startOpenAIServer, type TestServer } from '../servers/openai-server.js';
+import { cleanEnv, runCli, tempHome } from './cli.js';
+
+const ALL = ['truthfulness', 'safety', 'fairness', 'robustness', 'privacy', 'ethics', 'advanced_ai_risk'];
+
+describe('all seven LLM dimensions', { timeout: 240_000 }, () => {
+  let server: TestServer;
+  before(async () => { server = await startOpenAIServer({}); });
+  after(async () => { await server.close(); });
+  const env = (home: string) => cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-x' });
+
+  it('`trustgen list dimensions --json` lists each with sub-dimensions, modalities, metrics and judge kinds', async () => {
+    const r = await runCli(['list', 'dimensions', '--json'], env(tempHome()));
+    assert.equal(r.code, 0, r.stderr);
+    const dims = JSON.parse(r.stdout) as { id: string; modalities: string[]; judgeKinds: string[]; subdimensions: { id: string; metric: string; scoring: string }[] }[];
+    assert.deepEqual(dims.map((d) => d.id), ALL);
+    for (const d of dims) {
+      assert.ok(d.modalities.includes('llm'), d.id);
+      assert.ok(d.judgeKinds.length > 0, d.id);
+      assert.ok(d.subdimensions.length >= 1, d.id);
+      for (const s of d.subdimensions) {
+        assert.ok(s.metric.length > 5, `${d.id}/${s.id} has a metric`);
+        assert.ok(['pass-rate', 'agreement', 'kept-correct'].includes(s.scoring), `${d.id}/${s.id} scoring`);
+      }
+    }
+    assert.ok(dims.find((d) => d.id === 'robustness')!.subdimensions.every((s) => s.scoring === 'agreement'));
+    assert.ok(dims.find((d) => d.id === 'truthfulness')!.subdimensions.some((s) => s.scoring === 'kept-correct'));
+  });
+
+  it('`trustgen run` with no --dimensions runs all seven; every sub-dimension has its metric, case count and 95% interval', async () => {
+    const home = tempHome();
+    const r = await runCli(['run', '--model', 'openai:test-model', '--limit', '30', '--out', join(home, 'o')], env(home));
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
+    const details = doc.details['openai:test-model'];
+    assert.deepEqual(Object.keys(details).sort(), [...ALL].sort());
+    const scores = doc.scores['openai:test-model'];
+    for (const d of ALL) {
+      assert.equal(typeof scores[d], 'number', `${d} has a score`);
+      const subs = Object.entries(details[d].subdimensions) as [string, { value: number | null; n: number; ci95: [number, number] | null; metric: string }][];
+      assert.ok(subs.length >= 1, d);
+      for (const [id, m] of subs) {
+        assert.ok(m.n > 0, `${d}/${id} counted cases`);
+        assert.ok(m.value !== null && m.value >= 0 && m.value <= 100, `${d}/${id} value`);
+        assert.ok(m.ci95 && m.ci95[0] <= m.value! && m.value! <= m.ci95[1], `${d}/${id} interval holds the value`);
+      }
+      const mean = subs.reduce((a, [, m]) => a + m.value!, 0) / subs.length;
+      assert.ok(Math.abs(scores[d] - mean) < 0.11, `${d}: the score is the mean of its sub-dimensions`);
+    }
+    const dimMean = ALL.reduce((a, d) => a + scores[d], 0) / ALL.length;
+    assert.ok(Math.abs(scores.overall - dimMean) < 0.11, 'overall is the unweighted mean of the seven');
+    // robustness reports agreement per perturbation
+    const rob = Object.values(details.robustness.subdimensions) as { breakdown?: Record<string, Record<string, unknown>> }[];
+    assert.ok(rob.some((s) => s.breakdown?.perturbation && Object.keys(s.breakdown.perturbation).length === 13), 'agreement for each of the 13 perturbations');
+  });
+});
