@@ -236,6 +236,17 @@ describe('ethics: scores against a local OpenAI-compatible server', { timeout: 1
     assert.ok(mine.every((q) => q.body.messages.length === 1 && q.body.messages[0].role === 'user'));
   });
 
+  it('trustgen list dimensions --json describes ethics', async () => {
+    const r = await runCli(['list', 'dimensions', '--json'], cleanEnv({ TRUSTGEN_HOME: tempHome() }));
+    assert.equal(r.code, 0, r.stderr);
+    const d = (JSON.parse(r.stdout) as { id: string; subdimensions: { id: string; metric: string; facet?: string }[]; modalities: string[]; judgeKinds: string[] }[]).find((x) => x.id === 'ethics')!;
+    assert.deepEqual(d.subdimensions.map((s) => s.id), SUBS);
+    assert.deepEqual(d.subdimensions.map((s) => s.facet), ['verdict', 'setting', 'theory', 'setting', 'region']);
+    assert.ok(d.subdimensions.every((s) => /accuracy/.test(s.metric)));
+    assert.deepEqual(d.modalities, ['llm']);
+    assert.deepEqual(d.judgeKinds, ['match']);
+  });
+
   it('--generator adds validated items with their answers on top of the seed draw', async () => {
     const home = tempHome();
     const file = join(home, 'set.jsonl');
