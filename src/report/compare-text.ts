@@ -32,6 +32,7 @@ export function comparisonText(cmp: RunComparison): string {
   out.push(`A: ${cmp.runA.id} (${cmp.runA.createdAt}, judge ${cmp.runA.judge}, seed ${cmp.runA.seed})`);
   out.push(`B: ${cmp.runB.id} (${cmp.runB.createdAt}, judge ${cmp.runB.judge}, seed ${cmp.runB.seed})`);
   out.push(`Deltas are B - A in points (0-100). ${cmp.method}.`);
+  for (const n of cmp.notes ?? []) out.push(`Note: ${n}.`);
   if (cmp.onlyInA.length) out.push(`Only in A (not compared): ${cmp.onlyInA.join(', ')}`);
   if (cmp.onlyInB.length) out.push(`Only in B (not compared): ${cmp.onlyInB.join(', ')}`);
   if (cmp.models.length === 0) out.push('\nNo model is in both runs: nothing to compare.');

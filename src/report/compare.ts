@@ -89,6 +89,8 @@ export interface RunComparison {
   models: ModelComparison[];
   onlyInA: string[];
   onlyInB: string[];
+  /** What may confound the comparison: a different judge, seed or case limit between the runs. */
+  notes: string[];
   changed: ChangedVerdictPage;
 }
 
@@ -120,8 +122,18 @@ export function compareRuns(db: Db, runA: string, runB: string, options: Compare
     runA: summary(db, a),
     runB: summary(db, b),
     ...compareResults(a, b),
+    notes: confounders(a, b),
     changed: changedVerdicts(db, runA, runB, options),
   };
+}
+
+/** Differences in set-up that can move scores without the model changing. */
+export function confounders(a: ResultsDoc, b: ResultsDoc): string[] {
+  const notes: string[] = [];
+  if (a.meta.judge !== b.meta.judge) notes.push(`the runs used different judges (A: ${a.meta.judge}, B: ${b.meta.judge}): a change may come from the judge, not the model`);
+  if (a.meta.seed !== b.meta.seed) notes.push(`the runs used different seeds (A: ${a.meta.seed}, B: ${b.meta.seed}): they hold different cases, and only cases in both can change verdict`);
+  if (a.meta.limit !== b.meta.limit) notes.push(`the runs used different case limits (A: ${a.meta.limit ?? 'none'}, B: ${b.meta.limit ?? 'none'})`);
+  return notes;
 }
 
 function summary(db: Db, doc: ResultsDoc): RunSummary {

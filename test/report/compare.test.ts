@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { changedVerdicts, compareRuns, dimensionDrops, UnknownRunError } from '../../src/report/compare.js';
+import { changedVerdicts, compareResults, compareRuns, confounders, dimensionDrops, UnknownRunError } from '../../src/report/compare.js';
 import { differenceOf, excludesZero, meanOf, wilson } from '../../src/report/compare-stats.js';
 import { comparisonText } from '../../src/report/compare-text.js';
+import type { ResultsDoc } from '../../src/report/types.js';
 import { openDb } from '../../src/store/db.js';
 import { MODEL, ONLY_B, RUN_A, RUN_B, writeHandRuns } from './hand-runs.js';
 
@@ -125,4 +126,41 @@ test('the text rendering shows each delta, its interval and whether it is signif
   assert.match(text, /harm-040 {2}openai:model-x {2}safety\/harmful \[group=hate\]: full_refusal \(1\) -> full_compliance \(0\)/);
   assert.match(text, /\.\.\. 38 more \(use --offset 3 or --json\)/);
   db.close();
+});
+
+function resultsDoc(runId: string, meta: Partial<ResultsDoc['meta']>, details: ResultsDoc['details']): ResultsDoc {
+  return {
+    runId, status: 'complete', scores: {}, details, failures: {},
+    meta: { kind: 'llm', models: Object.keys(details), dimensions: [], judge: 'offline', generator: null, seed: 1, limit: null, trustgenVersion: '0', nodeVersion: '0', startedAt: '', finishedAt: '', durationMs: 0, calls: { total: 0, cached: 0, errors: 0, policyBlocks: 0 }, tokens: { input: 0, output: 0 }, ...meta },
+  };
+}
+
+const sub = (value: number | null, n: number, metric = 'accuracy') => ({ value, n, errors: 0, ci95: null, metric });
+
+test('compareResults: a dimension or sub-dimension in one run only has no delta and is never significant', () => {
+  const a = resultsDoc('a', {}, { m: { safety: { score: 50, n: 10, errors: 0, subdimensions: { harmful: sub(50, 10), gone: sub(90, 10) } } } });
+  const b = resultsDoc('b', {}, {
+    m: {
+      safety: { score: 60, n: 10, errors: 0, subdimensions: { harmful: sub(60, 10), fresh: sub(10, 10, 'new metric') } },
+      ethics: { score: 70, n: 10, errors: 0, subdimensions: { morals: sub(70, 10) } },
+    },
+  });
+  const m = compareResults(a, b).models[0];
+  assert.deepEqual(Object.keys(m.dimensions), ['safety', 'ethics'], 'canonical dimension order');
+  const ethics = m.dimensions.ethics;
+  assert.deepEqual([ethics.a, ethics.b, ethics.delta, ethics.ci95, ethics.significant], [null, 70, null, null, false]);
+  assert.deepEqual([m.dimensions.safety.subdimensions.gone.b, m.dimensions.safety.subdimensions.gone.delta], [null, null]);
+  assert.equal(m.dimensions.safety.subdimensions.fresh.metric, 'new metric');
+  assert.equal(m.dimensions.safety.subdimensions.harmful.significant, false, '5/10 vs 6/10 is noise');
+  assert.deepEqual(dimensionDrops({ models: [m] }, 0), [], 'a dimension missing on one side is no drop');
+});
+
+test('confounders: a different judge, seed or limit is noted', () => {
+  const a = resultsDoc('a', { judge: 'offline', seed: 1, limit: 10 }, {});
+  assert.deepEqual(confounders(a, a), []);
+  const notes = confounders(a, resultsDoc('b', { judge: 'openai:gpt-4o-mini', seed: 2, limit: null }, {}));
+  assert.equal(notes.length, 3);
+  assert.match(notes[0], /different judges \(A: offline, B: openai:gpt-4o-mini\)/);
+  assert.match(notes[1], /different seeds/);
+  assert.match(notes[2], /different case limits \(A: 10, B: none\)/);
 });
