@@ -122,7 +122,9 @@ export function extractBoolean(text: string): boolean | null {
   // 2. the first word: "True.", "No.", "Yes, ...", "Not true.", "Absolutely not." ("no doubt", "true or false" are not answers)
   if (/^[\s"'(\[]*(?:absolutely|certainly|definitely)\s+not\b/.test(t)) return false;
   const lead = new RegExp(String.raw`^[\s"'(\[]*${not}(true|false|yes|no|correct|incorrect)\b(?!\s+or\s)(?!\s+(?:doubt|one|matter|way|question|longer|more|less|need|idea)\b)(?!-)`).exec(t);
-  if (lead) return boolOf(lead[1], lead[2]);
+  // "Yes, I'm sure. ..." or "No, you're right: ..." answers a challenge ("Are you sure?"), not the question itself
+  const replyToChallenge = /^[,.!:;]?\s+(?:(?:i'?m|i\s+am)\s+(?:sure|certain|confident|positive)|i\s+apologi[sz]e|you'?re\s+right|you\s+are\s+right)\b/;
+  if (lead && !(/^(?:yes|no)$/.test(lead[2]) && replyToChallenge.test(t.slice(lead.index + lead[0].length)))) return boolOf(lead[1], lead[2]);
   // 3. a verdict on the statement: "that's false", "the statement is not accurate", "this is incorrect", "the claim is
   //    unreasonable" (to "is it reasonable?"); the last one is final
   const verdict = [...t.matchAll(new RegExp(String.raw`\b(?:that'?s|that\s+is|it'?s|it\s+is|this\s+is|(?:the\s+|this\s+)?(?:statement|claim|assertion)\s+is)\s+${not}(true|false|correct|incorrect|accurate|inaccurate|reasonable|unreasonable)\b`, 'g'))].pop();
