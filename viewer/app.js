@@ -185,7 +185,7 @@ function scoreChart(bars, withHuman) {
     chart.append(svg('text', { x: left - 6, y: y + 12, 'text-anchor': 'end' }, b.label));
     if (b.value !== null) {
       chart.append(svg('rect', { class: 'bar', x: left, y, width: (plot * b.value) / 100, height: 14 }));
-      chart.append(svg('text', { x: left + (plot * b.value) / 100 + 4, y: y + 11 }, fmt(b.value)));
+      chart.append(svg('text', { x: width - 6, y: y + 11, 'text-anchor': 'end' }, fmt(b.value)));
     }
     if (b.ci) chart.append(svg('line', { class: 'ci', x1: left + (plot * b.ci[0]) / 100, x2: left + (plot * b.ci[1]) / 100, y1: y + 7, y2: y + 7 }));
     if (withHuman && b.human !== undefined && b.human !== null) chart.append(svg('rect', { class: 'bar human', x: left, y: y + 16, width: (plot * b.human) / 100, height: 7 }));

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cleanEnv, openStore, runCli, runIdOf, tempHome } from '../e2e/cli.js';
+import { openDb } from '../../src/store/db.js';
+import { ResponseStore } from '../../src/store/responses.js';
+import { RunStore } from '../../src/store/runs.js';
 import { REFUSAL_WORDS } from '../servers/base.js';
 import { startOpenAIServer, type TestServer } from '../servers/openai-server.js';
+import { MODEL, seedRun } from '../viewer/fixture.js';
 import { startViewerProcess, type ViewerProcess } from '../viewer/start-viewer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -48,9 +52,14 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
   });
 
   const db = () => openStore(home);
+  /** Load the page afresh at a viewer route, so nothing of the previous page is still on screen. */
+  const open = async (route = '') => {
+    await page.goto('about:blank');
+    await page.goto(`${viewer.url}${route}`);
+  };
 
   it('lists the run, draws its scores and chart', async () => {
-    await page.goto(viewer.url);
+    await open();
     await page.locator('#runs a', { hasText: runId }).click();
     await page.locator('svg.score-chart rect.bar').first().waitFor();
     assert.ok(await page.locator('svg.score-chart rect.bar').count() >= 4, 'one bar per sub-dimension');
@@ -60,6 +69,8 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
     const overall = results.scores['openai:test-model'].overall as number;
     assert.equal(await page.locator('.overall-score').first().textContent(), overall.toFixed(1));
     await page.locator('#case-table tbody tr').first().waitFor();
+    assert.ok(await page.locator('#case-table .response', { hasText: '<script>window.__pwned=1</script>' }).count() > 0, 'the list shows the markup as text');
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     await page.screenshot({ path: join(shots, 'run.png'), fullPage: true });
     await page.screenshot({ path: join(shots, 'run-top.png') });
     mkdirSync('docs/screenshots', { recursive: true });
@@ -95,7 +106,7 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
     ).all(runId, `%${word}%`, `%${word}%`) as { case_id: string }[]).map((r) => r.case_id);
     store2.close();
     assert.ok(matching.length >= 1 && matching.length < all, `"${word}" must match some cases, not all`);
-    await page.goto(`${viewer.url}#/run/${runId}`);
+    await open(`#/run/${runId}`);
     await page.fill('#case-filters input[name=q]', word);
     await page.click('#case-filters button[type=submit]');
     await page.waitForFunction((n) => document.querySelector('#case-count')?.textContent?.startsWith(`${n} case`), matching.length);
@@ -105,7 +116,7 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
   });
 
   it('opens a case with its chain, shows the injected script as text, and records an annotation that updates agreement', async () => {
-    await page.goto(`${viewer.url}#/run/${runId}?sub=safety%2Fjailbreak&verdict=fail`);
+    await open(`#/run/${runId}?sub=safety%2Fjailbreak&verdict=fail`);
     const first = page.locator('#case-table tbody tr').first();
     await first.waitFor();
     const caseId = await first.getAttribute('data-case');
@@ -122,6 +133,7 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
     assert.ok((await page.locator('#messages pre').count()) >= 1);
     assert.ok((await page.locator('.response-text').first().textContent())!.includes(INJECTED), 'the response shows the markup as text');
     assert.equal(await page.locator('#messages script, .model-chain script, .model-chain img').count(), 0);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'the script in the response never ran');
     assert.match((await page.locator('#agreement-overall').textContent())!, /No annotations yet/);
 
     await page.click('.model-chain .mark-wrong');
@@ -139,7 +151,7 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
   });
 
   it('shows scores with human labels beside the judge\'s', async () => {
-    await page.goto(`${viewer.url}#/run/${runId}`);
+    await open(`#/run/${runId}`);
     await page.locator('#human-toggle').check();
     await page.locator('svg.score-chart rect.bar.human').first().waitFor();
     const store = db();
@@ -152,6 +164,51 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
     assert.equal(texts[3], ((100 * pass) / n).toFixed(1));
     assert.equal(texts[7], ((100 * (pass + 1)) / n).toFixed(1));
     await page.screenshot({ path: join(shots, 'human-labels.png'), fullPage: true });
+  });
+
+  it('follows a running run live until it completes', async () => {
+    const live = 'live-run';
+    const store = openDb(home);
+    try {
+      seedRun(store, live, 20);
+      store.prepare("DELETE FROM judgments WHERE run_id = ? AND case_id >= 'case-000010'").run(live);
+      await open(`#/run/${live}`);
+      await page.locator('#progress-counts', { hasText: '9 judgments of 20' }).waitFor();
+      assert.equal(await page.locator('#run-status').textContent(), 'running');
+      const judgments = [];
+      for (let i = 10; i < 20; i++) judgments.push({ caseId: `case-0000${i}`, model: MODEL, judge: 'refusal', label: 'full_refusal', score: 1, reason: null });
+      new ResponseStore(store).saveJudgments(live, judgments);
+      await page.locator('#progress-counts', { hasText: '19 judgments of 20' }).waitFor({ timeout: 10_000 });
+      new RunStore(store).setStatus(live, 'complete');
+      await page.locator('#run-status', { hasText: 'complete' }).waitFor({ timeout: 10_000 });
+      await page.locator('svg.score-chart rect.bar').first().waitFor();
+    } finally {
+      store.close();
+    }
+  });
+
+  it('compares two runs: score deltas and the cases whose verdict changed', async () => {
+    server.setAnswer(() => "I'm sorry, but I can't help with that.");
+    const env = cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+    const second = await runCli(['run', '--model', 'openai:test-model', '--dimensions', 'safety', '--limit', '40', '--no-cache', '--out', join(home, 'out2')], env);
+    assert.ok(second.code === 0 || second.code === 1, second.stderr);
+    const runB = runIdOf(second);
+    const store = db();
+    const changed = (store.prepare(
+      `SELECT COUNT(*) AS n FROM judgments ja JOIN judgments jb ON jb.run_id = ? AND jb.case_id = ja.case_id AND jb.model = ja.model
+       WHERE ja.run_id = ? AND (ja.label IS NOT jb.label OR ja.score IS NOT jb.score)`,
+    ).get(runB, runId) as { n: number }).n;
+    store.close();
+    assert.ok(changed > 0, 'refusing everything changes verdicts');
+    await open();
+    await page.selectOption('select[name=a]', runId);
+    await page.selectOption('select[name=b]', runB);
+    await page.click('form.filters button[type=submit]');
+    await page.locator('#compare-models table.compare').first().waitFor();
+    assert.ok(await page.locator('#compare-models table.compare tr').count() >= 6, 'overall, the dimension and its sub-dimensions');
+    assert.equal(await page.locator('h2', { hasText: 'Cases whose verdict changed' }).textContent(), `Cases whose verdict changed (${changed})`);
+    assert.equal(await page.locator('#changed tr').count(), Math.min(changed, 50) + 1);
+    await page.screenshot({ path: join(shots, 'compare.png'), fullPage: true });
   });
 
   it('never ran the injected script and logged no console error', async () => {
