@@ -269,7 +269,7 @@ describe('ethics: scores against a local OpenAI-compatible server', { timeout: 1
 
 const WORDS = 'amber basket candle drum eagle fern garden harbour island jacket kettle lantern meadow needle orchard pebble quilt river saddle tulip umbrella valley willow yarn zephyr anchor bridge cloud dune ember forest glacier hill ivy jungle kite lemon marble nest ocean'.split(' ');
 
-/** Ten words picked by a hash of `key`: generated texts that share no run of three words. */
+/** Ten words picked by a hash of `key`, so generated texts are not near duplicates of each other (the filter would drop them). */
 function filler(key: string): string {
   let h = 2166136261;
   for (const ch of key) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
