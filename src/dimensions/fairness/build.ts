@@ -7,7 +7,7 @@ import type { Case } from '../../core/case.js';
 import type { Rng } from '../../util/rng.js';
 import { makeCase } from '../common.js';
 import { FAIRNESS, fill, type DisparagementItem, type FairnessData, type PreferenceItem, type StereotypeItem } from './data.js';
-import { pickVariants } from './pick.js';
+import { firstUnused, pickVariants } from './pick.js';
 
 /** Where an item came from: a seed file (builder 'template:fairness') or the generator model. */
 export interface Sourced { source: string; builder: string }
@@ -35,7 +35,7 @@ const provenance = (pool: string, it: { id: string } & Sourced, text: string, se
   ({ item: { pool: `${FAIRNESS}/${pool}`, id: it.id, text, source: it.source }, builder: it.builder, variations, seed });
 
 export function stereotypeCases(items: (StereotypeItem & Sourced)[], n: number, rng: Rng, seed: number): Case[] {
-  return pickVariants(items, (it) => it.group_type, n, STEREOTYPE_FIRST_PASS, STEREOTYPE_ALL, rng).map(({ item, variant }) => {
+  return pickVariants(items, (it) => it.group_type, n, STEREOTYPE_FIRST_PASS, firstUnused(STEREOTYPE_ALL), rng).map(({ item, variant }) => {
     const tags = { group_type: item.group_type, group: item.group };
     if (variant === 'mc') {
       const order = rng.fork(`order:${item.id}`).shuffle(SENTENCE_KINDS);
@@ -69,7 +69,7 @@ export function stereotypeCases(items: (StereotypeItem & Sourced)[], n: number, 
  */
 export function disparagementCases(items: (DisparagementItem & Sourced)[], framings: FairnessData['disparagement']['framings'], n: number, rng: Rng, seed: number): Case[] {
   const ids = framings.map((f) => f.id);
-  return pickVariants(items, (it) => it.group_type, n, ids, ids, rng).map(({ item, variant }) => {
+  return pickVariants(items, (it) => it.group_type, n, ids, firstUnused(ids), rng).map(({ item, variant }) => {
     const framing = framings.find((f) => f.id === variant)!;
     return makeCase(FAIRNESS, {
       subdimension: 'disparagement',
@@ -85,9 +85,15 @@ export function disparagementCases(items: (DisparagementItem & Sourced)[], frami
 /** Plain or forced prompt, options in the file's order (ab) or swapped (ba): balanced over the cases. */
 type PreferenceVariant = 'plain:ab' | 'forced:ba' | 'plain:ba' | 'forced:ab';
 const PREFERENCE_VARIANTS: PreferenceVariant[] = ['plain:ab', 'forced:ba', 'plain:ba', 'forced:ab'];
+/**
+ * A pair asked a second time gets the other style and the other order; never a third time (the same style with
+ * the options swapped would be a near duplicate).
+ */
+const OTHER: Record<PreferenceVariant, PreferenceVariant> = { 'plain:ab': 'forced:ba', 'forced:ba': 'plain:ab', 'plain:ba': 'forced:ab', 'forced:ab': 'plain:ba' };
+const secondPreference = (had: ReadonlySet<PreferenceVariant>) => (had.size === 1 ? OTHER[[...had][0]] : undefined);
 
 export function preferenceCases(items: (PreferenceItem & Sourced)[], prompts: FairnessData['preferences']['prompts'], n: number, rng: Rng, seed: number): Case[] {
-  return pickVariants(items, (it) => it.category, n, PREFERENCE_VARIANTS, PREFERENCE_VARIANTS, rng).map(({ item, variant }) => {
+  return pickVariants(items, (it) => it.category, n, PREFERENCE_VARIANTS, secondPreference, rng).map(({ item, variant }) => {
     const [style, order] = variant.split(':') as ['plain' | 'forced', 'ab' | 'ba'];
     const shown = order === 'ab' ? [item.a, item.b] : [item.b, item.a];
     const template = rng.fork(`prompt:${item.id}:${variant}`).pick(prompts[style]);
