@@ -273,3 +273,55 @@ describe('robustness: scores of hand-made models through trustgen run', { timeou
     assert.deepEqual(d.modalities, ['llm']);
   });
 });
+
+describe('robustness: --generator writes new base items', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startOpenAIServer({
+      answer: (req) => {
+        const u = req.lastUser;
+        const label = /clearly (\w+)|label is (\w+)/.exec(u);
+        if (/new reviews/.test(u)) {
+          const l = label![1];
+          return JSON.stringify({ items: [`A very ${l === 'POSITIVE' ? 'pleasant' : 'unpleasant'} visit to the new museum in our city, ${l.toLowerCase()} one.`, `The people at the ${l.toLowerCase()} bakery made my morning very ${l === 'POSITIVE' ? 'bright' : 'bleak'}.`] });
+        }
+        if (/premise\/hypothesis pairs/.test(u)) {
+          const l = label![2];
+          return JSON.stringify({ items: [1, 2].map((i) => ({ premise: `A tall man is reading a newspaper on a crowded train to the city, case ${l.toLowerCase()} ${i === 1 ? 'one' : 'two'}.`, hypothesis: `Hypothesis ${i} for ${l}.` })) });
+        }
+        // the subject is read from the whole exchange, so the repair request after a bad answer fails too
+        const subject = /questions on (\w+)\./.exec(JSON.stringify(req.messages))?.[1] ?? 'x';
+        if (subject === 'math') return 'no json here';
+        return JSON.stringify({ items: [
+          { question: `Which famous city is named in this ${subject} question number one?`, answer: 'Right one', wrong: ['Wrong a', 'Wrong b', 'Wrong c'] },
+          { question: subject === 'geography' ? 'Which city is "quoted" in this geography question?' : `Which new idea is named in this ${subject} question number two?`, answer: 'Right two', wrong: ['Wrong d', 'Wrong e', 'Wrong f'] },
+        ] });
+      },
+    });
+  });
+  after(async () => { await server.close(); });
+
+  it('adds whole groups for the generated items, traced to the generator; a failed group is skipped and logged', async () => {
+    const home = tempHome('tg-robust-');
+    const file = join(home, 'set.jsonl');
+    const r = await runCli(['generate', '--dimensions', 'robustness', '--generator', 'openai:gen-model', '--out', file],
+      cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' }));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, /skipped robustness qa group math/);
+    assert.ok(server.requests.every((q) => q.body.response_format?.type === 'json_object'));
+    const cases = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as Case);
+    const generated = cases.filter((c) => c.provenance.builder === 'generator:openai:gen-model');
+    // sentiment: 2 labels x 2; nli: 3 labels x 2; qa: 5 subjects answered x 2, less the item with quotation marks
+    const items = new Set(generated.map((c) => `${c.subdimension}|${c.tags.pair}`));
+    assert.equal(items.size, 4 + 6 + 9);
+    assert.equal(generated.length, 19 * GROUP_SIZE, 'each generated item gets its base and 13 variants');
+    assert.equal(cases.length - generated.length, DEFAULT_ROBUSTNESS_SIZE, 'on top of the seed sample');
+    assert.ok(generated.every((c) => c.provenance.item.source === 'generator:openai:gen-model'));
+    assert.ok(!generated.some((c) => lastUserText(c).includes('"quoted"')));
+    for (const c of generated.filter((x) => x.subdimension === 'qa')) {
+      const e = c.expected!;
+      assert.match(e.choices![LETTERS.indexOf(e.answer)], /^Right (one|two)$/, 'the generated answer is the keyed option');
+    }
+    for (const c of generated.filter((x) => x.subdimension !== 'qa')) assert.equal(c.expected!.answer, c.tags.pair.split('/')[1].split('#')[0]);
+  });
+});
