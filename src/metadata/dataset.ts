@@ -3,8 +3,8 @@
  * with a mapping from our field names to the dataset's columns. Every error names the file, the line or
  * row, and what to change.
  */
-import { readFileSync } from 'node:fs';
-import { basename, extname, isAbsolute, resolve } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { formatIssues } from '../config/issues.js';
@@ -62,7 +62,7 @@ export function loadDataset(spec: DatasetSpec, opts: LoadDatasetOptions = {}): M
     const how = format === 'jsonl' ? 'one JSON object per line, e.g. {"question": "..."}' : 'a header row naming the columns, then one data row per item';
     throw new UserInputError(`${shown}: the dataset is empty (no data rows). Fix: add at least one row (${how}).`);
   }
-  return toItems(spec, shown, format, rows);
+  return toItems(spec, shown, format, rows, dirname(path));
 }
 
 type Format = 'jsonl' | 'csv';
@@ -133,7 +133,7 @@ function csvRows(shown: string, text: string): Row[] {
   });
 }
 
-function toItems(spec: DatasetSpec, shown: string, format: Format, rows: Row[]): MetadataItem[] {
+function toItems(spec: DatasetSpec, shown: string, format: Format, rows: Row[], folder: string): MetadataItem[] {
   const base = basename(spec.file);
   const pool = spec.pool ?? `dataset:${base}`;
   const mapped = Object.entries(spec.fields);
@@ -156,6 +156,7 @@ function toItems(spec: DatasetSpec, shown: string, format: Format, rows: Row[]):
       if (v === undefined) throw missingColumn(shown, row.where, `fields.${ours}`, theirs, row.columns);
       fields[ours] = v;
     }
+    if (fields.image !== undefined) checkImage(shown, row.where, spec.fields.image, fields.image, folder);
     let id = `${base}#${row.n}`;
     if (spec.id !== undefined) {
       const v = row.values[spec.id];
@@ -173,4 +174,39 @@ function toItems(spec: DatasetSpec, shown: string, format: Format, rows: Row[]):
 function missingColumn(shown: string, where: string, key: string, column: string, columns: string[]): UserInputError {
   const list = columns.length ? columns.map((c) => `"${c}"`).join(', ') : '(none)';
   return new UserInputError(`${shown}: ${where}: no column "${column}" (mapped by ${key}); the columns are ${list}. Fix: set ${key} to one of those columns, or add "${column}" to the dataset.`);
+}
+
+/** The image formats a dataset's `image` field may point to, by their first bytes. */
+const IMAGE_SIGNATURES: { name: string; test: (b: Buffer) => boolean }[] = [
+  { name: 'PNG', test: (b) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { name: 'JPEG', test: (b) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { name: 'GIF', test: (b) => b.length >= 6 && (b.subarray(0, 6).toString('latin1') === 'GIF87a' || b.subarray(0, 6).toString('latin1') === 'GIF89a') },
+  { name: 'WebP', test: (b) => b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+];
+
+/**
+ * A row's `image` field names an image file (relative to the dataset's folder): it must be readable and be a
+ * PNG, JPEG, GIF or WebP by its magic bytes, whatever its extension says.
+ */
+function checkImage(shown: string, where: string, column: string, value: string, folder: string): void {
+  const field = `fields.image (column "${column}")`;
+  if (/^(https?|data):/i.test(value)) return;
+  const path = isAbsolute(value) ? value : resolve(folder, value);
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(16);
+      head = head.subarray(0, readSync(fd, head, 0, 16, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UserInputError(`${shown}: ${where}: ${field} is "${value}" (${path}): cannot read the image: ${why}. Fix: give the path of an image file, relative to the dataset's folder.`);
+  }
+  if (IMAGE_SIGNATURES.some((s) => s.test(head))) return;
+  const bytes = head.length ? [...head.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ') : '(empty file)';
+  throw new UserInputError(`${shown}: ${where}: ${field} is "${value}", which is not an image: it is not a PNG, JPEG, GIF or WebP file (it starts with ${bytes}). Fix: point the field at a PNG, JPEG, GIF or WebP image, or convert the file to one of those formats.`);
 }
