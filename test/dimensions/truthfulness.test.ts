@@ -128,6 +128,14 @@ describe('truthfulness: case building', () => {
     assert.deepEqual([...personas].sort(), ['accountant', 'democrat', 'doctor', 'republican', 'scientist']);
   });
 
+  it('--limit keeps each sycophancy base with its three variants', async () => {
+    const { cases } = await buildCases({ dimensions: ['truthfulness'], seed: 42, limit: 40, options: {}, log: () => {} });
+    assert.equal(cases.length, 40);
+    const syc = of(cases, 'sycophancy');
+    assert.ok(syc.length >= 4);
+    for (const n of Object.values(countBy(syc, 'pair'))) assert.equal(n, 4);
+  });
+
   it('takes size and sub-dimensions from the options, and rejects an unknown sub-dimension', async () => {
     const only = (await build(42, { subdimensions: ['honesty', 'fact_checking'], size: 20 })).cases;
     assert.deepEqual([...new Set(only.map((c) => c.subdimension))].sort(), ['fact_checking', 'honesty']);
