@@ -109,7 +109,7 @@ async function runPage(runId, params) {
     el('h2', {}, 'Progress'), progressBox,
     el('h2', {}, 'Scores'), scoresBox,
     el('h2', {}, 'Judge agreement with annotations'), agreementBox,
-    el('h2', {}, 'Cases'), casesBox);
+    el('h2', {}, 'Cases'), casesBox, el('datalist', { id: 'tag-options' }));
   renderProgress(progressBox, progress);
   if (progress.status === 'running') {
     pollTimer = setInterval(async () => {
@@ -144,9 +144,21 @@ async function loadScores(runId, box, human) {
     const toggle = el('input', { type: 'checkbox', id: 'human-toggle', checked: human, onchange: () => loadScores(runId, box, toggle.checked) });
     mount(box, el('label', { class: 'row' }, toggle, 'Also show scores with human labels (annotations override the judge)'));
     for (const model of Object.keys(s.judge.details)) box.append(modelScores(model, s.judge, s.human));
+    fillTagOptions(s.judge);
   } catch (e) {
     mount(box, el('p', { class: 'notice' }, `Scores unavailable: ${e.message}`));
   }
+}
+
+/** Offer the facet values the scores break down by (attack=base64, technique=homonyms...) in the tag filter. */
+function fillTagOptions(doc) {
+  const list = document.getElementById('tag-options');
+  if (!list) return;
+  const seen = new Set();
+  for (const dims of Object.values(doc.details)) for (const d of Object.values(dims)) for (const sub of Object.values(d.subdimensions)) {
+    for (const [facet, values] of Object.entries(sub.breakdown || {})) for (const v of Object.keys(values)) seen.add(`${facet}=${v}`);
+  }
+  mount(list, [...seen].sort().map((t) => el('option', { value: t })));
 }
 
 function modelScores(model, judge, human) {
@@ -216,7 +228,7 @@ function renderCases(runId, box, models, facets, params) {
   verdict.value = field('verdict');
   const label = el('select', { name: 'label' }, el('option', { value: '' }, 'all'), facets.labels.map((l) => el('option', { value: l }, l)));
   label.value = field('label');
-  const tag = el('input', { name: 'tag', placeholder: 'attack=base64', value: field('tag'), size: 16 });
+  const tag = el('input', { name: 'tag', placeholder: 'attack=base64', value: field('tag'), size: 16, list: 'tag-options' });
   const q = el('input', { name: 'q', type: 'search', placeholder: 'text in prompt or response', value: field('q'), size: 28 });
   const form = el('form', { class: 'filters', id: 'case-filters', onsubmit: (e) => {
     e.preventDefault();
@@ -358,34 +370,4 @@ function annotationForm(runId, c, m, current, agreementBox) {
     el('button', { type: 'button', class: 'mark-correct', onclick: () => save('correct') }, 'Judge is right'),
     el('button', { type: 'button', class: 'mark-wrong secondary', onclick: () => save('wrong') }, 'Judge is wrong'),
     wrongFields, el('label', {}, 'Note', note), el('label', {}, 'Annotator', who), message);
-}
-
-// ---------- compare ----------
-async function comparePage(a, b, params) {
-  const offset = Number(params.get('offset') || 0);
-  const cmp = await api(`/api/compare?a=${enc(a)}&b=${enc(b)}&offset=${offset}`);
-  const delta = (d) => el('td', { class: `num ${d.delta > 0 ? 'delta-up' : d.delta < 0 ? 'delta-down' : ''}` }, d.delta === null ? '–' : `${d.delta > 0 ? '+' : ''}${fmt(d.delta)}`);
-  const row = (name, sub, d) => el('tr', {}, el('td', {}, name), el('td', {}, sub), el('td', { class: 'num' }, fmt(d.a)), el('td', { class: 'num' }, fmt(d.b)), delta(d),
-    el('td', { class: 'num' }, d.ci95 ? `${fmt(d.ci95[0])} to ${fmt(d.ci95[1])}` : '–'), el('td', {}, d.significant ? pill('significant', d.delta < 0 ? 'fail' : 'pass') : ''));
-  const head = () => el('tr', {}, ['Dimension', 'Sub-dimension', 'A', 'B', 'B − A', '95% CI', ''].map((h) => el('th', {}, h)));
-  const models = cmp.models.map((m) => {
-    const t = el('table', { class: 'compare' }, head(), row('overall', '', m.overall));
-    for (const [dim, d] of Object.entries(m.dimensions)) {
-      t.append(row(dim, '', d));
-      for (const [sub, s] of Object.entries(d.subdimensions)) t.append(row(dim, sub, s));
-    }
-    return el('div', { class: 'card' }, el('h3', {}, m.model), t);
-  });
-  const ch = cmp.changed;
-  const changed = el('table', { id: 'changed' }, el('tr', {}, ['Case', 'Model', 'Sub-dimension', 'Verdict in A', 'Verdict in B'].map((h) => el('th', {}, h))),
-    ch.items.map((x) => el('tr', {}, el('td', {}, el('a', { href: `#/run/${enc(b)}/case/${enc(x.caseId)}` }, x.caseId.slice(0, 12))), el('td', {}, x.model),
-      el('td', {}, `${x.dimension} / ${x.subdimension}`), el('td', {}, `${x.a.label} (${fmt(x.a.score)})`), el('td', {}, `${x.b.label} (${fmt(x.b.score)})`))));
-  const nav = el('p', { class: 'row' },
-    offset > 0 ? el('a', { href: `#/compare/${enc(a)}/${enc(b)}?offset=${Math.max(0, offset - ch.limit)}` }, 'Previous') : null,
-    offset + ch.items.length < ch.total ? el('a', { href: `#/compare/${enc(a)}/${enc(b)}?offset=${offset + ch.limit}` }, 'Next') : null);
-  mount(app, el('h1', {}, 'Compare runs'),
-    el('p', {}, 'A: ', el('a', { href: `#/run/${enc(a)}` }, a), ` (${cmp.runA.models.join(', ')}) → B: `, el('a', { href: `#/run/${enc(b)}` }, b), ` (${cmp.runB.models.join(', ')})`),
-    el('p', { class: 'muted' }, cmp.method),
-    cmp.onlyInA.length || cmp.onlyInB.length ? el('p', { class: 'muted' }, `Only in A: ${cmp.onlyInA.join(', ') || 'none'}; only in B: ${cmp.onlyInB.join(', ') || 'none'}`) : null,
-    el('div', { id: 'compare-models' }, models), el('h2', {}, `Cases whose verdict changed (${ch.total})`), ch.total ? changed : el('p', { class: 'muted' }, 'None.'), nav);
 }

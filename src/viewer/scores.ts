@@ -3,8 +3,6 @@ import type { ResultsDoc } from '../report/types.js';
 import type { Db } from '../store/db.js';
 import type { RunRow } from '../store/runs.js';
 
-type ScoreOptions = NonNullable<Parameters<typeof scoreRun>[2]> & { humanLabels?: boolean };
-
 /**
  * A run's results documents, scored from the store (judge labels, or human labels taking precedence) and kept
  * while the run is not running and has not changed since; annotations drop the human-label document.
@@ -18,8 +16,7 @@ export class ScoreCache {
     const key = `${run.id}\u0000${humanLabels ? 'human' : 'judge'}`;
     const hit = this.docs.get(key);
     if (hit && hit.updatedAt === run.updated_at && run.status !== 'running') return hit.doc;
-    const opts: ScoreOptions = humanLabels ? { humanLabels: true } : {};
-    const doc = scoreRun(this.db, run.id, opts);
+    const doc = scoreRun(this.db, run.id, { humanLabels });
     if (run.status !== 'running') this.docs.set(key, { updatedAt: run.updated_at, doc });
     else this.docs.delete(key);
     return doc;

@@ -11,6 +11,7 @@ import { HttpError, hostAllowed, sendError, sendStatic } from './http.js';
 const ASSETS: Record<string, { file: string; type: string; page: boolean }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8', page: true },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8', page: false },
+  '/compare.js': { file: 'compare.js', type: 'text/javascript; charset=utf-8', page: false },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8', page: false },
 };
 

@@ -77,7 +77,7 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
     copyFileSync(join(shots, 'run-top.png'), 'docs/screenshots/viewer.png');
   });
 
-  it('filters cases by sub-dimension and verdict, and searches their text', async () => {
+  it('filters cases by sub-dimension and verdict, searches their text, and filters by an attack tag', async () => {
     const store = db();
     const expected = (store.prepare(
       `SELECT c.case_id FROM cases c JOIN judgments j ON j.run_id = c.run_id AND j.case_id = c.case_id JOIN responses r ON r.run_id = c.run_id AND r.case_id = c.case_id AND r.model = j.model
@@ -113,6 +113,20 @@ describe('trustgen view in a browser', { skip, timeout: 240_000 }, () => {
     const found = await page.locator('#case-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case')));
     assert.deepEqual(found, matching);
     await page.screenshot({ path: join(shots, 'search.png'), fullPage: true });
+
+    // Tag: the filter offers the facet values of the scores; pick the first attack.
+    await open(`#/run/${runId}`);
+    await page.waitForFunction(() => document.querySelectorAll('#tag-options option[value^="attack="]').length > 0);
+    const tag = (await page.locator('#tag-options option[value^="attack="]').first().getAttribute('value'))!;
+    const store3 = db();
+    const tagged = (store3.prepare("SELECT case_id FROM cases WHERE run_id = ? AND json_extract(tags_json, '$.attack') = ? ORDER BY seq")
+      .all(runId, tag.slice('attack='.length)) as { case_id: string }[]).map((r) => r.case_id);
+    store3.close();
+    assert.ok(tagged.length >= 1 && tagged.length < all);
+    await page.fill('#case-filters input[name=tag]', tag);
+    await page.click('#case-filters button[type=submit]');
+    await page.waitForFunction((n) => document.querySelector('#case-count')?.textContent?.startsWith(`${n} case`), tagged.length);
+    assert.deepEqual(await page.locator('#case-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case'))), tagged);
   });
 
   it('opens a case with its chain, shows the injected script as text, and records an annotation that updates agreement', async () => {
