@@ -9,7 +9,7 @@ export function viewCommand(): Command {
   return new Command('view')
     .description('Browse runs, scores and cases in a local web viewer over the store; annotate judgements.')
     .option('--port <n>', 'port to listen on (0 picks a free one)', nonNegativeInt('--port'), 8787)
-    .option('--host <host>', 'address to bind (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--host <host>', 'address to bind (127.0.0.1 keeps the viewer on this machine)', '127.0.0.1')
     .action(async (opts: { port: number; host: string }) => {
       if (opts.port > 65535) throw new FlagError(`--port expects 0-65535, got ${opts.port}`);
       const home = trustgenHome();
