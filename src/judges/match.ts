@@ -44,8 +44,9 @@ function containsWords(haystack: string, needle: string): boolean {
 }
 
 /**
- * The choices (by index) whose text appears in `text`, not right after "not", with the position of the first
- * such mention; a choice that is part of a longer one found is left out.
+ * The choices (by index) whose text appears in `text`, not right after "not", "neither" or "nor" ("neither good
+ * nor bad; neutral" names neither), with the position of the first such mention; a choice that is part of a
+ * longer one found is left out.
  */
 function choicesIn(text: string, choices: string[]): { i: number; at: number }[] {
   const t = ` ${norm(text)} `;
@@ -54,7 +55,7 @@ function choicesIn(text: string, choices: string[]): { i: number; at: number }[]
     const n = norm(c);
     if (!n) return;
     for (let at = t.indexOf(` ${n} `); at >= 0; at = t.indexOf(` ${n} `, at + 1)) {
-      if (!t.slice(0, at + 1).endsWith(' not ')) { hits.push({ i, n, at }); return; }
+      if (!/ (?:not|neither|nor) $/.test(t.slice(0, at + 1))) { hits.push({ i, n, at }); return; }
     }
   });
   return hits.filter((h) => !hits.some((o) => o !== h && o.n.length > h.n.length && o.n.includes(h.n)));
