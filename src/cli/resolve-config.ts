@@ -24,18 +24,27 @@ export interface RunFlags {
 
 /** Merge trustgen.yaml (or --config) with flags (flags win) and defaults. Models may still be empty: the caller picks a default. */
 export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): ResolvedConfig {
-  const { config: file } = loadConfig(flags.config, cwd);
+  const { config: file, file: configFile } = loadConfig(flags.config, cwd);
+  /** A value from the config file that fails a check: the error names the file and the field. */
+  const inFile = (field: string, check: () => void): void => {
+    try {
+      check();
+    } catch (e) {
+      if (configFile && e instanceof UserInputError) throw new UserInputError(`${configFile}: ${field}: ${e.message}`);
+      throw e;
+    }
+  };
   const models = flags.model?.length ? flags.model : file.models ?? [];
-  for (const m of models) parseModelSpec(m);
-  for (const d of Object.keys(file.variation ?? {})) getDimensions([d]);
+  models.forEach((m, i) => (flags.model?.length ? parseModelSpec(m) : inFile(`models[${i}]`, () => parseModelSpec(m))));
+  for (const d of Object.keys(file.variation ?? {})) inFile(`variation.${d}`, () => getDimensions([d]));
   const set = flags.cases ? readTestSet(resolve(cwd, flags.cases)) : undefined;
   if (set && flags.dimensions) throw new UserInputError(`--cases ${flags.cases} fixes the dimensions (${set.header.dimensions.join(', ')}); drop --dimensions.`);
   const dimensions = set ? set.header.dimensions : flags.dimensions ? flags.dimensions.split(',').map((s) => s.trim()).filter(Boolean) : file.dimensions ?? [];
   const dims = getDimensions(dimensions.length ? dimensions : undefined).map((d) => d.id);
   const judge = flags.judge ?? file.judge ?? 'offline';
-  if (!['offline', 'refusal', 'refusal-rules'].includes(judge)) parseModelSpec(judge);
+  if (!['offline', 'refusal', 'refusal-rules'].includes(judge)) (flags.judge ? parseModelSpec(judge) : inFile('judge', () => parseModelSpec(judge)));
   const generator = flags.generator ?? file.generator ?? null;
-  if (generator) parseModelSpec(generator);
+  if (generator) (flags.generator ? parseModelSpec(generator) : inFile('generator', () => parseModelSpec(generator)));
   const { safety } = file;
   return {
     models: [...new Set(models)],

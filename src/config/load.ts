@@ -29,7 +29,13 @@ export function loadConfig(path: string | undefined, cwd = process.cwd()): { con
   if (doc.errors.length) {
     throw new UserInputError(`${file}: not valid YAML: ${doc.errors[0].message}`);
   }
-  const data = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (e) {
+    // e.g. an alias to an anchor never defined, or aliases expanding without bound (a "billion laughs" file).
+    throw new UserInputError(`${file}: not valid YAML: ${(e as Error).message}. Fix: define each &anchor before its *alias, and do not nest aliases to expand a value many times.`);
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new UserInputError(`${file}: (top level): expected a mapping of settings (models, dimensions, limit, ...), got ${Array.isArray(data) ? 'a list' : typeof data}`);
   }

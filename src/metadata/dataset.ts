@@ -97,7 +97,11 @@ function jsonlRows(shown: string, text: string): Row[] {
     const obj = value as Record<string, unknown>;
     for (const [k, v] of Object.entries(obj)) {
       if (v === null || v === undefined) continue;
-      values[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      try {
+        values[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      } catch {
+        throw new UserInputError(`${shown}: line ${n}: column "${k}" nests objects or lists too deeply to read. Fix: give it a flat value (a string or number).`);
+      }
     }
     rows.push({ n, where: `line ${n}`, values, columns: Object.keys(obj) });
   }
