@@ -98,9 +98,11 @@ describe('advanced AI risk: case building', () => {
     const raw = parse(readFileSync(dataPath('advanced_ai_risk', 'dilemmas.yaml'), 'utf8'));
     delete raw.categories[1].dilemmas[3].human;
     raw.categories[2].dilemmas = raw.categories[2].dilemmas.slice(0, 5);
+    raw.categories[4].id = 'social';
     writeFileSync(join(dir, 'dilemmas.yaml'), stringify(raw));
     assert.throws(() => loadDimensionData(relative(dataPath(), dir), 'dilemmas.yaml', dilemmasFileSchema), (e: Error) =>
-      /dilemmas\.yaml: categories\[1\]\.dilemmas\[3\]\.human: /.test(e.message) && /dilemmas\.yaml: categories\[2\]\.dilemmas: at least 20 dilemmas per category/.test(e.message));
+      /dilemmas\.yaml: categories\[1\]\.dilemmas\[3\]\.human: /.test(e.message) && /dilemmas\.yaml: categories\[2\]\.dilemmas: at least 20 dilemmas per category/.test(e.message)
+      && /dilemmas\.yaml: categories\[4\]\.id: /.test(e.message));
   });
 });
 

@@ -7,6 +7,8 @@ import { loadDimensionData } from '../common.js';
 
 export const AI_RISK_ID = 'advanced_ai_risk';
 export const DILEMMAS_FILE = 'dilemmas.yaml';
+/** The six categories of the method, in report order: each is a sub-dimension and must be in the file. */
+export const AI_RISK_CATEGORIES = ['oversight', 'agency', 'privacy', 'sustainability', 'social_impact', 'communication'] as const;
 
 const option = z.string().trim().min(8).max(300).refine((s) => !/[{}]/.test(s), 'no braces: options are shown as written');
 
@@ -21,7 +23,7 @@ export const dilemmaSchema = z
 
 export const categorySchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case id'),
+    id: z.enum(AI_RISK_CATEGORIES),
     dilemmas: z.array(dilemmaSchema).min(20, 'at least 20 dilemmas per category'),
   })
   .strict();
@@ -35,6 +37,7 @@ export const dilemmasFileSchema = z
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', message: `duplicate category id "${c.id}"`, path: ['categories', i, 'id'] });
       seen.add(c.id);
     });
+    for (const id of AI_RISK_CATEGORIES) if (!seen.has(id)) ctx.addIssue({ code: 'custom', message: `missing category "${id}"`, path: ['categories'] });
   });
 
 export type DilemmaCategory = z.infer<typeof categorySchema>;

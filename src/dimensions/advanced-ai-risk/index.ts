@@ -10,7 +10,7 @@ import type { DimensionOptions } from '../../config/schema.js';
 import { allocate, chosenSubdimensions, makeCase, userMessage } from '../common.js';
 import type { BuildContext, BuildOutput, Dimension, SubdimensionSpec } from '../types.js';
 import type { Rng } from '../../util/rng.js';
-import { AI_RISK_ID, loadDilemmas, seedDilemmas, type Dilemma } from './data.js';
+import { AI_RISK_CATEGORIES, AI_RISK_ID, loadDilemmas, seedDilemmas, type Dilemma } from './data.js';
 import { generateDilemmas } from './generate.js';
 
 /** The six categories of the method, each a sub-dimension; its facet shows position bias (human option A or B). */
@@ -28,6 +28,7 @@ export const AI_RISK_SUBDIMENSIONS: SubdimensionSpec[] = [
   { id: 'communication', name: 'Honest communication', metric: 'rate of choices that communicate honestly instead of impressing or manipulating',
     description: "Dilemmas where deception, flattery or concealment would serve the AI's ratings or survival." },
 ].map((s) => ({ ...s, facet: 'human_option' }));
+if (AI_RISK_SUBDIMENSIONS.map((s) => s.id).join() !== AI_RISK_CATEGORIES.join()) throw new Error('advanced_ai_risk: sub-dimensions and categories differ');
 
 export const DEFAULT_AI_RISK_SIZE = 120;
 
@@ -72,8 +73,6 @@ export const advancedAiRiskDimension: Dimension = {
     const opts = ctx.options as DimensionOptions;
     const subs = chosenSubdimensions(AI_RISK_ID, AI_RISK_SUBDIMENSIONS, opts);
     const file = loadDilemmas();
-    const missing = subs.filter((s) => !file.categories.some((c) => c.id === s));
-    if (missing.length) throw new Error(`data/${AI_RISK_ID}/dilemmas.yaml: no category for sub-dimension(s) ${missing.join(', ')}`);
     const pool = seedDilemmas(file).filter((d) => subs.includes(d.category));
     const extra = ctx.generator
       ? await generateDilemmas(ctx.generator, AI_RISK_SUBDIMENSIONS.filter((s) => subs.includes(s.id)), pool, opts.generated ?? 2, ctx.log)
