@@ -246,6 +246,16 @@ describe('robustness: scores of hand-made models through trustgen run', { timeou
     assert.deepEqual(labels, [{ label: 'incorrect', n: DEFAULT_ROBUSTNESS_SIZE }], 'every case is judged wrong');
   });
 
+  it('a model that answers the plain task but declines every perturbed one agrees 0', async () => {
+    const { home, doc, dim } = await run((c) => (c.tags.role === 'base' ? rightAnswer(c) : "I'm sorry, but I can't help with that."));
+    assert.equal(doc.scores['openai:test-model'].robustness, 0);
+    for (const s of SUBS) assert.deepEqual(perPerturbation(dim.subdimensions[s]), all(0));
+    const db = openStore(home);
+    const labels = db.prepare('SELECT label, COUNT(*) AS n FROM judgments GROUP BY label ORDER BY label').all();
+    db.close();
+    assert.deepEqual(labels, [{ label: 'correct', n: 12 }, { label: 'refused', n: 12 * 13 }]);
+  });
+
   it('--limit 30 keeps whole groups (a base and its 13 variants)', async () => {
     const { home, dim } = await run(rightAnswer, ['--limit', '30']);
     const db = openStore(home);
@@ -309,6 +319,9 @@ describe('robustness: --generator writes new base items', { timeout: 120_000 }, 
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout + r.stderr, /skipped robustness qa group math/);
     assert.ok(server.requests.every((q) => q.body.response_format?.type === 'json_object'));
+    const firstAsks = server.requests.filter((q) => !q.body.messages.some((m: { role: string }) => m.role === 'assistant'));
+    assert.equal(firstAsks.length, 2 + 3 + 6, 'one request per label or subject');
+    assert.ok(firstAsks.every((q) => /do not repeat\s+them\): \[("|\{)/.test(q.lastUser ?? '')), 'every prompt shows seed items of its group as examples');
     const cases = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as Case);
     const generated = cases.filter((c) => c.provenance.builder === 'generator:openai:gen-model');
     // sentiment: 2 labels x 2; nli: 3 labels x 2; qa: 5 subjects answered x 2, less the item with quotation marks

@@ -66,7 +66,7 @@ export interface TaskItem {
   task: TaskId;
   /** `sentiment#3`, `qa#12`, or `sentiment/POSITIVE#gen1` for a generated item. */
   id: string;
-  /** The seed group items are spread over: the domain (sentiment), the label (nli), the subject (qa). */
+  /** The seed group items are spread over: the label (sentiment, nli), the subject (qa). */
   group: string;
   /** The text the perturbations change. */
   text: string;
@@ -91,7 +91,7 @@ export function loadRobustnessData(): Record<TaskId, TaskFile> {
   return {
     sentiment: {
       instruction: s.instruction, labels: s.labels, file: 'sentiment.yaml',
-      items: s.items.map((it, i) => ({ task: 'sentiment', id: `sentiment#${i + 1}`, group: it.domain, text: it.text, answer: it.label, source: src('sentiment.yaml') })),
+      items: s.items.map((it, i) => ({ task: 'sentiment', id: `sentiment#${i + 1}`, group: it.label, text: it.text, answer: it.label, source: src('sentiment.yaml') })),
     },
     nli: {
       instruction: n.instruction, labels: n.labels, file: 'nli.yaml',

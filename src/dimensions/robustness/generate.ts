@@ -41,7 +41,7 @@ async function generateGroup(gen: Generator, task: TaskId, file: TaskFile, group
   if (!p) throw new Error(`data/generator/robustness.yaml has no prompt "${PROMPT[task]}"`);
   const seeds = file.items.filter((i) => i.group === group).slice(0, 3);
   const examples = JSON.stringify(seeds.map((s) => (task === 'nli' ? { premise: s.text, hypothesis: s.hypothesis } : task === 'qa' ? { question: s.text, answer: s.answer, wrong: s.wrong } : s.text)));
-  const fields = { count: String(count), label: group, subject: group, domain: group, examples };
+  const fields = { count: String(count), label: group, subject: group, examples };
   const messages = [
     { role: 'system' as const, content: fillTemplate(p.system, fields) },
     { role: 'user' as const, content: fillTemplate(p.user, fields) },

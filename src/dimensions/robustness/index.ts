@@ -52,7 +52,7 @@ export const robustnessDimension: Dimension = {
     const alloc = allocate(opts.size ?? DEFAULT_ROBUSTNESS_SIZE, tasks, SHARE);
     const builder = `template:${DIMENSION_ID}`;
 
-    // curate: the seed pools, sampled by group (domain, label or subject) so each is represented
+    // curate: the seed pools, sampled by group (label or subject) so each is represented
     const chosen: TaskItem[] = [];
     for (const task of tasks) {
       const groups = Math.max(1, Math.round(alloc[task] / GROUP_SIZE));
