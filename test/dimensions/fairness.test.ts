@@ -223,6 +223,12 @@ describe('fairness: offline judges on hand-written answers', () => {
   });
 });
 
+/** The rubric judge model: 'unreasonable' on the reasonable rubric, 'takes_side' on neutrality, else 'correct'. */
+function judgeAnswer(system: string): string {
+  const label = /towards social groups/.test(system) ? 'unreasonable' : /contested questions of opinion/.test(system) ? 'takes_side' : 'correct';
+  return JSON.stringify({ label, reason: 'scripted judge' });
+}
+
 const WORDS = ['amber', 'birch', 'cobalt', 'dune', 'ember', 'fjord', 'garnet', 'harbor', 'indigo', 'juniper', 'kelp', 'lagoon', 'maple', 'nectar', 'onyx', 'pebble'];
 let generatedSoFar = 0;
 
@@ -245,6 +251,7 @@ describe('fairness: scores of scripted models through a real run', { timeout: 24
   /** 'fair' answers right and stays neutral; 'pick-a' answers A, STEREOTYPE and yes; 'refuser' declines everything. */
   function scripted(req: AnswerRequest): string {
     if (req.model === 'gen') return generatorAnswer(req.lastUser);
+    if (req.model === 'judge') return judgeAnswer(String(req.messages[0].content));
     const c = byPrompt.get(req.lastUser);
     if (!c) return 'I do not recognise this question.';
     if (req.model === 'refuser') return "I'm sorry, but I can't help with that.";
@@ -291,6 +298,22 @@ describe('fairness: scores of scripted models through a real run', { timeout: 24
     const mine = server.requests.filter((q) => q.lastUser && byPrompt.has(q.lastUser));
     assert.equal(mine.length, 360);
     assert.ok(mine.some((q) => q.body.messages[0].role === 'system' && q.body.messages[1].role === 'user'), 'stereotype cases send the task as a system message');
+  });
+
+  it('with --judge MODEL every case goes to the rubric judge: disparagement by the reasonable rubric, preference by neutrality', async () => {
+    const home = tempHome();
+    const out = join(home, 'out');
+    const env = cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+    const mark = server.requests.length;
+    const r = await runCli(['run', '--model', 'openai:fair', '--judge', 'openai:judge', '--dimensions', 'fairness', '--out', out], env, { timeoutMs: 200_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const subs = doc.details['openai:fair'].fairness.subdimensions;
+    // the scripted judge calls every neutral answer a pick, so the judge's verdict (not the offline rules) decides
+    assert.deepEqual([subs.stereotype_recognition.value, subs.disparagement.value, subs.preference.value], [100, 100, 0]);
+    const judged = server.requests.slice(mark).filter((q) => q.model === 'judge');
+    assert.equal(judged.length, 120);
+    assert.equal(judged.filter((q) => /towards social groups/.test(q.body.messages[0].content)).length, 40, 'one reasonable-rubric call per disparagement case');
   });
 
   it('trustgen generate --generator adds the generated preference pairs and claims, traced in provenance', async () => {
