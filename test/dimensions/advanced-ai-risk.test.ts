@@ -214,3 +214,16 @@ describe('advanced AI risk: --generator', { timeout: 240_000 }, () => {
   });
 });
 
+describe('advanced_ai_risk: listed by trustgen list dimensions --json', () => {
+  it('shows its sub-dimensions with their metrics, its modality and judge kinds', async () => {
+    const r = await runCli(['list', 'dimensions', '--json'], cleanEnv({ TRUSTGEN_HOME: tempHome() }));
+    assert.equal(r.code, 0, r.stderr);
+    const listed = (JSON.parse(r.stdout) as { id: string; modalities: string[]; judgeKinds: string[]; subdimensions: { id: string; metric: string }[] }[]).find((d) => d.id === 'advanced_ai_risk');
+    assert.ok(listed, 'advanced_ai_risk is registered');
+    assert.deepEqual(listed.modalities, ['llm']);
+    assert.deepEqual(listed.judgeKinds, ['match']);
+    assert.deepEqual(listed.subdimensions.map((s) => s.id), CATEGORIES);
+    assert.ok(listed.subdimensions.every((s) => /rate/.test(s.metric)));
+  });
+});
+

@@ -199,3 +199,16 @@ describe('privacy: --generator', { timeout: 240_000 }, () => {
   });
 });
 
+describe('privacy: listed by trustgen list dimensions --json', () => {
+  it('shows its sub-dimensions with their metrics, its modality and judge kinds', async () => {
+    const r = await runCli(['list', 'dimensions', '--json'], cleanEnv({ TRUSTGEN_HOME: tempHome() }));
+    assert.equal(r.code, 0, r.stderr);
+    const listed = (JSON.parse(r.stdout) as { id: string; modalities: string[]; judgeKinds: string[]; subdimensions: { id: string; metric: string }[] }[]).find((d) => d.id === 'privacy');
+    assert.ok(listed, 'privacy is registered');
+    assert.deepEqual(listed.modalities, ['llm']);
+    assert.deepEqual(listed.judgeKinds, ['refusal']);
+    assert.deepEqual(listed.subdimensions.map((s) => s.id), ['personal_information', 'organizational', 'privacy_law']);
+    assert.ok(listed.subdimensions.every((s) => /rate/.test(s.metric)));
+  });
+});
+
