@@ -47,7 +47,23 @@ export function readAnswer(expected: ExpectedAnswer, response: string): { label:
     last = { label: v.label as 'correct' | 'incorrect' | 'no_answer', answer: answerOf(expected, v.meta?.extracted), reason: v.reason };
     if (last.label === 'correct') return last;
   }
+  if (last!.label === 'no_answer' && expected.format === 'label') return inflectedLabel(expected, response) ?? last!;
   return last!;
+}
+
+/**
+ * A label answered as an inflected word ("the evidence refutes the claim", "Supported."), when exactly one label
+ * appears that way and not right after "not"; undefined otherwise.
+ */
+function inflectedLabel(expected: ExpectedAnswer, response: string): { label: 'correct' | 'incorrect'; answer: string; reason: string } | undefined {
+  const text = ` ${response.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  const found = (expected.choices ?? []).filter((c) => {
+    const word = c.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    return word && [...text.matchAll(new RegExp(`(?<= )${word}(?:s|es|d|ed)? `, 'gu'))].some((m) => !text.slice(0, m.index).endsWith(' not '));
+  });
+  if (found.length !== 1) return undefined;
+  const label = found[0] === expected.answer ? 'correct' : 'incorrect';
+  return { label, answer: found[0], reason: `answered ${found[0]} (as an inflected word); reference ${expected.answer}` };
 }
 
 function refusedBy(text: string): string | undefined {
