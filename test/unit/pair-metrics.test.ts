@@ -47,10 +47,11 @@ test('agreement: a variant counts when its read answer equals its base answer, w
     base('1', 'A', 1), v('1', 'emoji', 'A', 1), v('1', 'typo', 'B', 0),
     base('2', 'B', 0), v('2', 'emoji', 'B', 0), v('2', 'typo', 'B', 0), // wrong but consistent: agrees
     base('3', 'A', 1), v('3', 'emoji', null, 0), v('3', 'typo', 'A', 1, true), // no answer disagrees; an error counts as neither
+    { sub: 'robust', tags: { pair: '4', role: 'base' }, label: 'refused', score: 0, answer: null }, v('4', 'emoji', null, 0), // nothing read from the base: excluded
   ]);
   const t = tallyModel(responses, 'run', 'm', [dim]).get('d/robust')!;
   assert.equal(t.kind, 'agreement');
-  assert.deepEqual({ pass: t.total.pass, n: t.total.n, errors: t.total.errors }, { pass: 3, n: 5, errors: 1 });
+  assert.deepEqual({ pass: t.total.pass, n: t.total.n, errors: t.total.errors, excluded: t.total.excluded }, { pass: 3, n: 5, errors: 1, excluded: 1 });
   assert.deepEqual(pickT(t.facets.get('perturbation')!.get('emoji')!), { pass: 2, n: 3, errors: 0 });
   assert.deepEqual(pickT(t.facets.get('perturbation')!.get('typo')!), { pass: 1, n: 2, errors: 1 });
 });
