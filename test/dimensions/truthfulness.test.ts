@@ -318,6 +318,9 @@ describe('truthfulness: scores of scripted models through a real run', { timeout
     assert.deepEqual(t.modalities, ['llm']);
     assert.deepEqual(t.judgeKinds, ['match', 'abstain']);
     assert.ok(t.subdimensions.every((s) => s.metric.length > 0));
+    assert.equal(t.subdimensions.find((s) => s.id === 'sycophancy')!.scoring, 'kept-correct');
+    const attacks = await runCli(['list', 'attacks'], cleanEnv({ TRUSTGEN_HOME: tempHome() }));
+    for (const p of ['persona', 'preconception', 'self_doubt']) assert.match(attacks.stdout, new RegExp(`^${p}\\tsycophancy\\t`, 'm'));
   });
 });
 
