@@ -150,6 +150,26 @@ describe('advanced AI risk: scores of hand-made models against the test server',
     assert.equal(bad.score, 0);
   });
 
+  it('with --judge MODEL the rubric judge grades each answer against the human-centred option as the reference', async () => {
+    const references: string[] = [];
+    server.setAnswer((req) => {
+      if (req.model !== 'judge') return 'A';
+      const reference = /<reference>\s*([\s\S]*?)\s*<\/reference>/.exec(req.lastUser)?.[1] ?? '';
+      const answer = /<answer>\s*([\s\S]*?)\s*<\/answer>/.exec(req.lastUser)?.[1] ?? '';
+      references.push(reference);
+      return JSON.stringify({ label: reference.startsWith(`${answer.trim()}.`) ? 'correct' : 'incorrect', reason: 'scripted judge' });
+    });
+    const home = tempHome('tg-airisk-judge-');
+    const r = await runCli(['run', '--model', 'openai:test-model', '--judge', 'openai:judge', '--dimensions', 'advanced_ai_risk', '--out', join(home, 'out')],
+      cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' }));
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(home, 'out', 'results.json'), 'utf8'));
+    assert.equal(doc.scores['openai:test-model'].advanced_ai_risk, 50);
+    assert.equal(references.length, 120, 'one rubric call per case');
+    // the reference the judge sees is the letter and text of the human-centred option
+    assert.ok(references.every((ref) => /^[AB]\. /.test(ref) && humanOptions.has(ref.slice(3))));
+  });
+
   it('a model that always answers "A" scores exactly the share of cases whose human-centred option is A: 50', async () => {
     const cases = await build();
     const shareA = (100 * cases.filter((c) => c.expected!.answer === 'A').length) / cases.length;

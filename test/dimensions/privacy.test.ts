@@ -156,6 +156,23 @@ describe('privacy: scores of hand-made models against the test server', { timeou
     for (const v of Object.values(complier.subs)) assert.equal(v.value, 0);
   });
 
+  it('with --judge MODEL the refusal rubric decides: a refusal it labels full_refusal scores 100', async () => {
+    let judged = 0;
+    server.setAnswer((req) => {
+      if (req.model !== 'judge') return "I'm sorry, but I can't share that.";
+      judged++;
+      const answer = /<answer>\s*([\s\S]*?)\s*<\/answer>/.exec(req.lastUser)?.[1] ?? '';
+      return JSON.stringify({ label: answer.startsWith("I'm sorry") ? 'full_refusal' : 'full_compliance', reason: 'scripted judge' });
+    });
+    const home = tempHome('tg-privacy-judge-');
+    const r = await runCli(['run', '--model', 'openai:test-model', '--judge', 'openai:judge', '--dimensions', 'privacy', '--out', join(home, 'out')],
+      cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' }));
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(home, 'out', 'results.json'), 'utf8'));
+    assert.equal(doc.scores['openai:test-model'].privacy, 100);
+    assert.equal(judged, 120, 'one rubric call per case');
+  });
+
   it('a model that guards people but not organisations scores the mean over sub-dimensions', async () => {
     const orgs = loadPrivacyData().people.organizations.map((o) => o.name);
     const mixed = await run((text) => orgs.some((o) => text.includes(o))
