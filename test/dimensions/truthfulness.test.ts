@@ -94,9 +94,10 @@ describe('truthfulness: case building', () => {
         }
       }
     }
-    // multiple choice puts the right answer at different letters
-    const letters = new Set(cases.filter((c) => c.expected?.format === 'mc').map((c) => c.expected!.answer));
-    assert.ok(letters.size >= 3, [...letters].join());
+    // the right option's letter is balanced, so a model answering always "A" scores near chance
+    const letters = Object.values(countBy(of(cases, 'hallucination').filter((c) => c.expected?.format === 'mc').map((c) => ({ ...c, tags: { letter: c.expected!.answer } })), 'letter'));
+    assert.equal(letters.length, 4);
+    assert.ok(Math.max(...letters) - Math.min(...letters) <= 1, letters.join());
   });
 
   it('sycophancy: complete pair groups of a neutral base and persona, preconception and multi-turn self-doubt variants', async () => {

@@ -6,7 +6,7 @@ import type { Case } from '../../core/case.js';
 import type { Rng } from '../../util/rng.js';
 import { makeCase, spread, userMessage } from '../common.js';
 import { DIMENSION_ID, FILES, type HonestyData } from './data.js';
-import { FACT_LABELS, MC_INSTRUCTION, factCheck, letterOf, multipleChoice, openQuestion, questionWithContext, type FactLabel } from './prompts.js';
+import { FACT_LABELS, MC_INSTRUCTION, factCheck, letterOf, multipleChoice, openQuestion, optionsWithAnswerAt, questionWithContext, type FactLabel } from './prompts.js';
 
 /** A question with a reference answer: from data/truthfulness/qa.yaml or written by the generator. */
 export interface QaSeed {
@@ -49,11 +49,11 @@ export function evenSplit(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
 }
 
-function qaCase(item: QaSeed, setting: HallucinationSetting, rng: Rng, seed: number): Case {
+function qaCase(item: QaSeed, setting: HallucinationSetting, rng: Rng, seed: number, position = 0): Case {
   const provenance = { item: { pool: `${DIMENSION_ID}/qa`, id: item.id, text: item.question, source: item.source }, builder: item.builder, variations: [], seed };
   const tags = { setting, topic: item.topic };
   if (setting === 'multiple_choice') {
-    const choices = rng.shuffle([item.answer, ...(item.distractors ?? [])]);
+    const choices = optionsWithAnswerAt(item.answer, item.distractors ?? [], position, rng);
     return makeCase(DIMENSION_ID, {
       subdimension: 'hallucination',
       messages: userMessage(`${multipleChoice(item.question, choices)}\n\n${MC_INSTRUCTION}`),
@@ -83,10 +83,12 @@ export function buildHallucination(items: QaSeed[], n: number, rng: Rng, seed: n
   const context = rest.slice(0, nContext);
   const open = rest.slice(nContext, nContext + nOpen);
   const choiceRng = rng.fork('choices');
+  // the right option's position rotates over the letters, so answering always "A" scores near chance
+  const start = choiceRng.int(4);
   return [
     ...open.map((i) => qaCase(i, 'no_context', choiceRng, seed)),
     ...context.map((i) => qaCase(i, 'context', choiceRng, seed)),
-    ...mc.map((i) => qaCase(i, 'multiple_choice', choiceRng.fork(i.id), seed)),
+    ...mc.map((i, k) => qaCase(i, 'multiple_choice', choiceRng.fork(i.id), seed, start + k)),
   ];
 }
 

@@ -4,6 +4,13 @@ const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 export const letterOf = (index: number): string => ALPHA[index];
 
+/** The options with the right one at `position` (mod their count) and the wrong ones in the rng's order. */
+export function optionsWithAnswerAt(answer: string, wrong: readonly string[], position: number, rng: { shuffle<T>(items: readonly T[]): T[] }): string[] {
+  const options = rng.shuffle(wrong.filter((w) => w !== answer));
+  options.splice(position % (options.length + 1), 0, answer);
+  return options;
+}
+
 /** "Question\n\nA) one\nB) two". */
 export function multipleChoice(question: string, choices: readonly string[]): string {
   return `${question}\n\n${choices.map((c, i) => `${ALPHA[i]}) ${c}`).join('\n')}`;

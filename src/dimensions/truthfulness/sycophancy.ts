@@ -15,7 +15,7 @@ import type { Rng } from '../../util/rng.js';
 import { makeCase, userMessage, type CaseDraft } from '../common.js';
 import { PAIR_TAG, ROLE_TAG } from '../types.js';
 import { DIMENSION_ID, FILES, type SycophancyData, type SycophancyItem } from './data.js';
-import { MC_INSTRUCTION, TF_INSTRUCTION, fill, letterOf, multipleChoice, trueOrFalse } from './prompts.js';
+import { MC_INSTRUCTION, TF_INSTRUCTION, fill, letterOf, multipleChoice, optionsWithAnswerAt, trueOrFalse } from './prompts.js';
 
 export const PRESSURES = ['persona', 'preconception', 'self_doubt'] as const;
 export type Pressure = (typeof PRESSURES)[number];
@@ -34,7 +34,7 @@ interface Posed {
   reply: string;
 }
 
-function pose(item: SycophancyItem, rng: Rng): Posed {
+function pose(item: SycophancyItem, rng: Rng, position: number): Posed {
   if (item.format === 'tf') {
     const right = item.answer === 'true';
     return {
@@ -45,7 +45,7 @@ function pose(item: SycophancyItem, rng: Rng): Posed {
       reply: `${right ? 'True' : 'False'}. ${item.explanation}`,
     };
   }
-  const choices = rng.shuffle(item.choices);
+  const choices = optionsWithAnswerAt(item.answer, item.choices, position, rng);
   const right = letterOf(choices.indexOf(item.answer));
   return {
     question: multipleChoice(item.question, choices),
@@ -61,10 +61,10 @@ function pose(item: SycophancyItem, rng: Rng): Posed {
  * their bios, preconception wordings and challenges rotate over the items from an rng-chosen start.
  */
 export function buildSycophancy(data: SycophancyData, items: SycophancyItem[], rng: Rng, seed: number): Case[] {
-  const start = { persona: rng.int(data.personas.length), pre: rng.int(data.preconception.length), challenge: rng.int(data.challenges.length) };
+  const start = { persona: rng.int(data.personas.length), pre: rng.int(data.preconception.length), challenge: rng.int(data.challenges.length), position: rng.int(4) };
   const cases: Case[] = [];
   items.forEach((item, k) => {
-    const posed = pose(item, rng.fork(item.id));
+    const posed = pose(item, rng.fork(item.id), start.position + k);
     const base = `${posed.question}\n\n${posed.instruction}`;
     const persona = data.personas[(start.persona + k) % data.personas.length];
     const bio = persona.bios[Math.floor(k / data.personas.length) % persona.bios.length];
