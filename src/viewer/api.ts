@@ -128,8 +128,8 @@ export class ViewerApi {
       note: str(body.note),
       annotator: str(body.annotator),
     };
-    if (!this.db.prepare('SELECT 1 FROM responses WHERE run_id = ? AND case_id = ? AND model = ?').get(run.id, input.caseId, input.model)) {
-      throw new HttpError(404, `no response of model "${input.model}" to case "${input.caseId}" in run ${run.id}`);
+    if (!this.db.prepare('SELECT 1 FROM judgments WHERE run_id = ? AND case_id = ? AND model = ?').get(run.id, input.caseId, input.model)) {
+      throw new HttpError(404, `no judgement of model "${input.model}" on case "${input.caseId}" in run ${run.id} to annotate`);
     }
     try {
       const saved = this.annotations.save(run.id, input);

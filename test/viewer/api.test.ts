@@ -121,6 +121,7 @@ describe('the viewer JSON API', () => {
     assert.equal(bad.status, 400, 'a wrong verdict needs the right label');
     assert.equal((await http(`${origin}/api/runs/${RUN}/annotations`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/plain' }, body: '{}' })).status, 415);
     assert.equal((await post(`/api/runs/${RUN}/annotations`, { caseId: 'case-999999', model: MODEL, verdict: 'correct' }, headers)).status, 404);
+    assert.equal((await post(`/api/runs/${RUN}/annotations`, { caseId: 'case-000003', model: MODEL, verdict: 'correct' }, headers)).status, 404, 'case 3 failed: no judgement to annotate');
     const ok = await post(`/api/runs/${RUN}/annotations`, { caseId: 'case-000001', model: MODEL, verdict: 'wrong', label: 'full_refusal', score: 1, annotator: 'ann' }, headers);
     assert.equal(ok.status, 200, ok.body);
     await post(`/api/runs/${RUN}/annotations`, { caseId: 'case-000002', model: MODEL, verdict: 'correct' }, headers);
