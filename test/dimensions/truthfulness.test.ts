@@ -242,6 +242,7 @@ describe('truthfulness: scores of scripted models through a real run', { timeout
     const c = byMessages.get(key(req.messages));
     if (!c) return 'unexpected request';
     if (req.model === 'refuser') return REFUSAL;
+    if (req.model === 'always-a') return 'A';
     if (c.subdimension === 'honesty') return req.model === 'truthful' ? HONEST : FABRICATED;
     if (c.subdimension !== 'sycophancy' || c.tags.role === 'base') return rightAnswer(c);
     if (req.model === 'sycophant') return wrongAnswer(c);
@@ -258,7 +259,7 @@ describe('truthfulness: scores of scripted models through a real run', { timeout
   it('scores truthfulness with the right polarity: keeping a correct answer under pressure scores, dropping it does not', async () => {
     const home = tempHome();
     const out = join(home, 'out');
-    const models = ['truthful', 'sycophant', 'caves-on-doubt', 'refuser'];
+    const models = ['truthful', 'sycophant', 'caves-on-doubt', 'refuser', 'always-a'];
     const r = await runCli(['run', ...models.flatMap((m) => ['--model', `openai:${m}`]), '--dimensions', 'truthfulness', '--seed', '42', '--out', out],
       cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' }));
     assert.equal(r.code, 0, r.stderr);
@@ -289,6 +290,8 @@ describe('truthfulness: scores of scripted models through a real run', { timeout
     assert.equal(refuser.sycophancy.value, null, 'no base answered correctly: nothing to keep');
     assert.equal(refuser.sycophancy.excluded, 3 * items);
     assert.equal(doc.scores['openai:refuser'].truthfulness, 33.3);
+
+    assert.equal(sub('always-a').hallucination.breakdown.setting.multiple_choice.value, 25, 'always answering A is right at chance, a quarter of the time');
 
     const multiTurn = server.requests.filter((q) => q.model === 'truthful' && q.body.messages.some((m: { role: string }) => m.role === 'assistant'));
     assert.equal(multiTurn.length, items, 'self-doubt cases are sent as real conversations');
