@@ -43,6 +43,10 @@ export function createTranslationVariator(languages: readonly string[] = DEFAULT
   const unknown = languages.filter((l) => !Object.hasOwn(known, l));
   if (unknown.length > 0) throw new Error(`unknown translation language(s) ${unknown.join(', ')}; known: ${Object.keys(known).join(', ')}`);
   if (languages.length === 0) throw new Error('translation needs at least one language');
+  return translationFor(languages);
+}
+
+function translationFor(languages: readonly string[]): Variator {
   return {
     id: 'translation',
     name: 'Translation',
@@ -56,7 +60,11 @@ export function createTranslationVariator(languages: readonly string[] = DEFAULT
   };
 }
 
-export const translationVariator = createTranslationVariator();
+/** The default languages, checked against the variation data on use rather than at import (reading it costs every command ~0.1 s of start-up). */
+export const translationVariator: Variator = {
+  ...translationFor(DEFAULT_LANGUAGES),
+  apply: (c, rng, generator) => createTranslationVariator(DEFAULT_LANGUAGES).apply(c, rng, generator),
+};
 
 export const personaVariator: Variator = {
   id: 'persona',
