@@ -3,13 +3,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startOpenAIServer, type TestServer } from '../servers/openai-server.js';
+import { defaultAnswer } from '../servers/base.js';
 import { cleanEnv, runCli, tempHome } from './cli.js';
 
 const ALL = ['truthfulness', 'safety', 'fairness', 'robustness', 'privacy', 'ethics', 'advanced_ai_risk'];
 
 describe('all seven LLM dimensions', { timeout: 240_000 }, () => {
   let server: TestServer;
-  before(async () => { server = await startOpenAIServer({}); });
+  // A stock model: answers closed questions with the first label or option it is offered, refuses a few words.
+  before(async () => {
+    server = await startOpenAIServer({
+      answer: (req) => {
+        const text = req.messages.map((m: { content: unknown }) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+        const label = /\b(POSITIVE|ENTAILMENT|GOOD|ACCEPTABLE|SUPPORT|STEREOTYPE)\b/.exec(text);
+        if (label) return label[1];
+        if (/^A\) /m.test(text)) return 'A';
+        return defaultAnswer(req);
+      },
+    });
+  });
   after(async () => { await server.close(); });
   const env = (home: string) => cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-x' });
 
@@ -41,8 +53,13 @@ describe('all seven LLM dimensions', { timeout: 240_000 }, () => {
     const scores = doc.scores['openai:test-model'];
     for (const d of ALL) {
       assert.equal(typeof scores[d], 'number', `${d} has a score`);
-      const subs = Object.entries(details[d].subdimensions) as [string, { value: number | null; n: number; ci95: [number, number] | null; metric: string }][];
-      assert.ok(subs.length >= 1, d);
+      const all = Object.entries(details[d].subdimensions) as [string, { value: number | null; n: number; ci95: [number, number] | null; metric: string; kind: string; excluded?: number }][];
+      assert.ok(all.length >= 1, d);
+      // A pair metric with no base answered (this server's stock reply answers nothing) has no value, and says why.
+      for (const [id, m] of all.filter(([, m]) => m.value === null)) {
+        assert.ok(m.kind !== 'pass-rate' && m.n === 0 && m.excluded! > 0, `${d}/${id}: no value only for a pair metric whose pairs were all left out`);
+      }
+      const subs = all.filter(([, m]) => m.value !== null);
       for (const [id, m] of subs) {
         assert.ok(m.n > 0, `${d}/${id} counted cases`);
         assert.ok(m.value !== null && m.value >= 0 && m.value <= 100, `${d}/${id} value`);
