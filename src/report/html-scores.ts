@@ -121,11 +121,12 @@ function subdimensionAxes(doc: ResultsDoc, model: string, dims: string[]): { lab
   );
 }
 
-/** The metric's name as results.json gives it, with its kind and the pairs left out when present. */
+/** The metric's name as results.json gives it, with its kind (when not a plain pass rate) and the pairs left out. */
 function metricCell(sub: SubdimensionResult): string {
   const extra = sub as SubdimensionResult & { kind?: string; excluded?: number };
   const bits: string[] = [];
-  if (extra.kind) bits.push(`<span class="tag">${e(extra.kind)}</span>`);
+  // 'pass-rate' is the default kind: only the pair metrics are marked.
+  if (extra.kind && extra.kind !== 'pass-rate') bits.push(`<span class="tag">${e(extra.kind)}</span>`);
   if (typeof extra.excluded === 'number' && extra.excluded > 0) bits.push(`<span class="muted">${fmtInt(extra.excluded)} left out</span>`);
   return `${e(sub.metric)}${bits.length ? ` ${bits.join(' ')}` : ''}`;
 }

@@ -69,6 +69,9 @@ test('several models: cost per model from meta.tokensByModel, with the cached ca
 test("a sub-dimension's metric name, kind and left-out pairs are shown as results.json gives them", () => {
   const html = renderReportHtml(doc(['m']), { pricing: null, leaderboard: null });
   assert.ok(html.includes('<td class="small">agreement rate before and after a perturbation <span class="tag">agreement</span> <span class="muted">3 left out</span></td>'));
+  const plain = doc(['m']);
+  Object.assign(plain.details.m.robustness.subdimensions.perturbation, { kind: 'pass-rate', excluded: 0, metric: 'refusal rate' });
+  assert.ok(renderReportHtml(plain, { pricing: null, leaderboard: null }).includes('<td class="small">refusal rate</td>'), 'a plain pass rate is not tagged');
 });
 
 test('usageByModel sums tokens per model and the cached share', () => {
