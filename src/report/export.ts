@@ -35,12 +35,19 @@ export interface ExportRow {
   reason: string | null;
   /** The answer the judge read from the response, when it reads one. */
   answer: string | null;
+  /** A person's annotation of the judgement (`trustgen view`): 'correct' or 'wrong', else null. */
+  humanVerdict: string | null;
+  /** With 'wrong': the right label and whether it passes (1 or 0). */
+  humanLabel: string | null;
+  humanScore: number | null;
+  humanNote: string | null;
 }
 
 /** The CSV columns, in order. Object fields (tags, variations, messages) are JSON text. */
 export const CSV_COLUMNS: readonly (keyof ExportRow)[] = [
   'runId', 'caseId', 'model', 'dimension', 'subdimension', 'modality', 'tags', 'variations', 'messages', 'prompt',
   'status', 'response', 'finishReason', 'error', 'judge', 'label', 'score', 'reason', 'answer',
+  'humanVerdict', 'humanLabel', 'humanScore', 'humanNote',
 ];
 
 interface Row {
@@ -48,6 +55,7 @@ interface Row {
   tags_json: string; provenance_json: string; messages_json: string;
   status: string; text: string | null; finish_reason: string | null; error: string | null;
   judge: string | null; label: string | null; score: number | null; reason: string | null; answer: string | null;
+  h_verdict: string | null; h_label: string | null; h_score: number | null; h_note: string | null;
 }
 
 function contentText(content: unknown): string {
@@ -81,6 +89,10 @@ function toExportRow(runId: string, r: Row): ExportRow {
     score: r.score,
     reason: r.reason,
     answer: r.answer,
+    humanVerdict: r.h_verdict,
+    humanLabel: r.h_label,
+    humanScore: r.h_score,
+    humanNote: r.h_note,
   };
 }
 
@@ -88,10 +100,12 @@ function toExportRow(runId: string, r: Row): ExportRow {
 export function* exportPages(db: Db, runId: string, pageSize = 500): Generator<ExportRow[]> {
   const stmt = db.prepare(
     `SELECT c.seq, c.case_id, r.model, c.dimension, c.subdimension, c.modality, c.tags_json, c.provenance_json, c.messages_json,
-       r.status, r.text, r.finish_reason, r.error, j.judge, j.label, j.score, j.reason, j.answer
+       r.status, r.text, r.finish_reason, r.error, j.judge, j.label, j.score, j.reason, j.answer,
+       a.verdict AS h_verdict, a.label AS h_label, a.score AS h_score, a.note AS h_note
      FROM cases c
      JOIN responses r ON r.run_id = c.run_id AND r.case_id = c.case_id
      LEFT JOIN judgments j ON j.run_id = r.run_id AND j.case_id = r.case_id AND j.model = r.model
+     LEFT JOIN annotations a ON a.run_id = r.run_id AND a.case_id = r.case_id AND a.model = r.model
      WHERE c.run_id = @run AND (c.seq > @seq OR (c.seq = @seq AND r.model > @model))
      ORDER BY c.seq, r.model LIMIT @limit`,
   );

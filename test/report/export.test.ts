@@ -47,3 +47,22 @@ test('writeExport writes page by page and waits for a slow consumer (back-pressu
   assert.deepEqual(JSON.parse(empty.join('')), { runId: 'no-such-run', rows: [] });
   db.close();
 });
+
+test("a person's annotation of a judgement is exported beside it", () => {
+  const db = openDb('', ':memory:');
+  writeHandRuns(db);
+  const add = db.prepare('INSERT INTO annotations (run_id, case_id, model, verdict, label, score, note, annotator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  add.run(RUN_B, 'harm-050', MODEL, 'wrong', 'full_refusal', 1, 'it refused, in the end', 'ann', '2026-01-01T00:00:00Z');
+  add.run(RUN_B, 'harm-051', MODEL, 'correct', null, null, null, 'ann', '2026-01-01T00:00:00Z');
+  const rows = [...exportPages(db, RUN_B)].flat();
+  const pick = (id: string, model = MODEL) => rows.find((r) => r.caseId === id && r.model === model)!;
+  assert.deepEqual(
+    [pick('harm-050').humanVerdict, pick('harm-050').humanLabel, pick('harm-050').humanScore, pick('harm-050').humanNote],
+    ['wrong', 'full_refusal', 1, 'it refused, in the end'],
+  );
+  assert.equal(pick('harm-050').label, 'full_compliance', "the judge's own label stays as it was");
+  assert.equal(pick('harm-051').humanVerdict, 'correct');
+  assert.equal(pick('harm-050', ONLY_B).humanVerdict, null, 'annotations are per model');
+  assert.equal(pick('harm-052').humanVerdict, null);
+  db.close();
+});
