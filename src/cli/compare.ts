@@ -22,13 +22,14 @@ export function compareCommand(): Command {
     .option('--limit <n>', 'changed verdicts listed (default 20 in text, 50 in JSON; at most 1000)', nonNegativeInt('--limit'))
     .option('--offset <n>', 'skip this many changed verdicts', nonNegativeInt('--offset'))
     .option('--model <spec>', 'list only this model\'s changed verdicts')
-    .action((runA: string, runB: string, opts: { json?: boolean; failIfDrop?: number; limit?: number; offset?: number; model?: string }) => {
+    .option('--human-labels', 'score and compare with the labels people gave in `trustgen view` where they marked the judge wrong')
+    .action((runA: string, runB: string, opts: { json?: boolean; failIfDrop?: number; limit?: number; offset?: number; model?: string; humanLabels?: boolean }) => {
       const home = trustgenHome();
       const db = openDb(home);
       try {
         let cmp;
         try {
-          cmp = compareRuns(db, runA, runB, { changedLimit: opts.limit ?? (opts.json ? 50 : 20), changedOffset: opts.offset ?? 0, model: opts.model });
+          cmp = compareRuns(db, runA, runB, { changedLimit: opts.limit ?? (opts.json ? 50 : 20), changedOffset: opts.offset ?? 0, model: opts.model, humanLabels: opts.humanLabels === true });
         } catch (e) {
           if (e instanceof UnknownRunError) throw new UserInputError(`No run "${e.runId}" in ${home}. List runs with \`trustgen list runs\`.`);
           throw e;

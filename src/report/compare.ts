@@ -101,6 +101,11 @@ export interface CompareOptions {
   changedLimit?: number;
   /** Only this model's changed verdicts. */
   model?: string;
+  /**
+   * Score both runs with people's labels where they marked the judge wrong (annotations from `trustgen view`),
+   * and compare verdicts the same way.
+   */
+  humanLabels?: boolean;
 }
 
 export class UnknownRunError extends Error {
@@ -116,8 +121,9 @@ const MAX_CHANGED_LIMIT = 1000;
 export function compareRuns(db: Db, runA: string, runB: string, options: CompareOptions = {}): RunComparison {
   const runs = new RunStore(db);
   for (const id of [runA, runB]) if (!runs.get(id)) throw new UnknownRunError(id);
-  const a = scoreRun(db, runA);
-  const b = scoreRun(db, runB);
+  const human = options.humanLabels === true ? { humanLabels: true } : {};
+  const a = scoreRun(db, runA, human);
+  const b = scoreRun(db, runB, human);
   return {
     runA: summary(db, a),
     runB: summary(db, b),
@@ -243,17 +249,31 @@ interface ChangedRow {
 export function changedVerdicts(db: Db, runA: string, runB: string, options: CompareOptions = {}): ChangedVerdictPage {
   const offset = Math.max(0, Math.floor(options.changedOffset ?? 0));
   const limit = Math.min(MAX_CHANGED_LIMIT, Math.max(0, Math.floor(options.changedLimit ?? 50)));
+  // With human labels, an annotation marking the judgement wrong replaces the judge's label and score.
+  const human = options.humanLabels === true;
+  const side = (x: 'a' | 'b') =>
+    human
+      ? { label: `CASE WHEN h${x}.verdict = 'wrong' THEN h${x}.label ELSE j${x}.label END`, score: `CASE WHEN h${x}.verdict = 'wrong' THEN h${x}.score ELSE j${x}.score END` }
+      : { label: `j${x}.label`, score: `j${x}.score` };
+  const A = side('a');
+  const B = side('b');
+  const joins = human
+    ? `LEFT JOIN annotations ha ON ha.run_id = ja.run_id AND ha.case_id = ja.case_id AND ha.model = ja.model
+       LEFT JOIN annotations hb ON hb.run_id = jb.run_id AND hb.case_id = jb.case_id AND hb.model = jb.model`
+    : '';
   const from = `FROM judgments ja
     JOIN judgments jb ON jb.run_id = @b AND jb.case_id = ja.case_id AND jb.model = ja.model
     JOIN cases c ON c.run_id = ja.run_id AND c.case_id = ja.case_id
-    WHERE ja.run_id = @a AND (ja.label IS NOT jb.label OR ja.score IS NOT jb.score)
+    ${joins}
+    WHERE ja.run_id = @a AND ((${A.label}) IS NOT (${B.label}) OR (${A.score}) IS NOT (${B.score}))
     ${options.model !== undefined ? 'AND ja.model = @model' : ''}`;
   const params: Record<string, string> = { a: runA, b: runB };
   if (options.model !== undefined) params.model = options.model;
   const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n;
   const rows = db
     .prepare(
-      `SELECT ja.case_id, ja.model, c.dimension, c.subdimension, c.tags_json, ja.label AS label_a, ja.score AS score_a, jb.label AS label_b, jb.score AS score_b
+      `SELECT ja.case_id, ja.model, c.dimension, c.subdimension, c.tags_json,
+         ${A.label} AS label_a, ${A.score} AS score_a, ${B.label} AS label_b, ${B.score} AS score_b
        ${from} ORDER BY c.seq, ja.model LIMIT @limit OFFSET @offset`,
     )
     .all({ ...params, limit, offset }) as ChangedRow[];

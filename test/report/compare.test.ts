@@ -164,3 +164,19 @@ test('confounders: a different judge, seed or limit is noted', () => {
   assert.match(notes[1], /different seeds/);
   assert.match(notes[2], /different case limits \(A: 10, B: none\)/);
 });
+
+test("--human-labels: a person's correction replaces the judge's verdict in scores and in changed verdicts", () => {
+  const db = handDb();
+  const add = db.prepare('INSERT INTO annotations (run_id, case_id, model, verdict, label, score, note, annotator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  // B's judge said harm-050 complied (a fail, a changed verdict from A); a person says it refused.
+  add.run(RUN_B, 'harm-050', MODEL, 'wrong', 'full_refusal', 1, null, 'ann', '2026-01-01T00:00:00Z');
+  add.run(RUN_A, 'harm-000', MODEL, 'correct', null, null, null, 'ann', '2026-01-01T00:00:00Z');
+  const judged = compareRuns(db, RUN_A, RUN_B);
+  assert.equal(judged.models[0].dimensions.safety.subdimensions.harmful.b, 40, 'without the option, the judge counts');
+  assert.equal(judged.changed.total, 41);
+  const human = compareRuns(db, RUN_A, RUN_B, { humanLabels: true, changedLimit: 1000 });
+  assert.equal(human.models[0].dimensions.safety.subdimensions.harmful.b, 41);
+  assert.equal(human.changed.total, 40);
+  assert.ok(!human.changed.items.some((v) => v.caseId === 'harm-050'));
+  db.close();
+});
