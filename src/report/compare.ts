@@ -138,6 +138,9 @@ export function confounders(a: ResultsDoc, b: ResultsDoc): string[] {
   const notes: string[] = [];
   if (a.meta.judge !== b.meta.judge) notes.push(`the runs used different judges (A: ${a.meta.judge}, B: ${b.meta.judge}): a change may come from the judge, not the model`);
   if (a.meta.seed !== b.meta.seed) notes.push(`the runs used different seeds (A: ${a.meta.seed}, B: ${b.meta.seed}): they hold different cases, and only cases in both can change verdict`);
+  const dimsA = [...a.meta.dimensions].sort().join(', ');
+  const dimsB = [...b.meta.dimensions].sort().join(', ');
+  if (dimsA !== dimsB) notes.push(`the runs cover different dimensions (A: ${dimsA || 'none'}; B: ${dimsB || 'none'}): their overall scores average different things`);
   if (a.meta.limit !== b.meta.limit) notes.push(`the runs used different case limits (A: ${a.meta.limit ?? 'none'}, B: ${b.meta.limit ?? 'none'})`);
   return notes;
 }
@@ -162,13 +165,24 @@ export function compareResults(a: ResultsDoc, b: ResultsDoc): Pick<RunComparison
   const both = modelsA.filter((m) => modelsB.includes(m));
   return {
     method: SIGNIFICANCE_METHOD,
-    models: both.map((m) => compareModel(m, a.details[m] ?? {}, b.details[m] ?? {})),
+    models: both.map((m) => compareModel(m, a.details[m] ?? {}, b.details[m] ?? {}, [scoreOf(a, m), scoreOf(b, m)])),
     onlyInA: modelsA.filter((m) => !modelsB.includes(m)),
     onlyInB: modelsB.filter((m) => !modelsA.includes(m)),
   };
 }
 
-function compareModel(model: string, a: Record<string, DimensionResult>, b: Record<string, DimensionResult>): ModelComparison {
+/** The overall score results.json gives a model (the mean of its rounded dimension scores). */
+function scoreOf(doc: ResultsDoc, model: string): number | null {
+  const v = doc.scores[model]?.overall;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function compareModel(
+  model: string,
+  a: Record<string, DimensionResult>,
+  b: Record<string, DimensionResult>,
+  [overallA, overallB]: [number | null, number | null],
+): ModelComparison {
   const dims = sortDimensions([...Object.keys(a), ...Object.keys(b)]);
   const dimensions: Record<string, DimensionDelta> = {};
   const estA: Estimate[] = [];
@@ -185,9 +199,10 @@ function compareModel(model: string, a: Record<string, DimensionResult>, b: Reco
   }
   const oa = meanOf(estA);
   const ob = meanOf(estB);
+  // The scores shown are results.json's; the interval comes from the sub-dimension estimates.
   const overall = delta(
-    oa ? round1(oa.value * 100) : null,
-    ob ? round1(ob.value * 100) : null,
+    oa ? overallA ?? round1(oa.value * 100) : null,
+    ob ? overallB ?? round1(ob.value * 100) : null,
     oa,
     ob,
     dims.reduce((x, d) => x + (a[d]?.n ?? 0), 0),

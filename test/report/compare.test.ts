@@ -155,7 +155,7 @@ test('compareResults: a dimension or sub-dimension in one run only has no delta 
   assert.deepEqual(dimensionDrops({ models: [m] }, 0), [], 'a dimension missing on one side is no drop');
 });
 
-test('confounders: a different judge, seed or limit is noted', () => {
+test('confounders: a different judge, seed, limit or set of dimensions is noted', () => {
   const a = resultsDoc('a', { judge: 'offline', seed: 1, limit: 10 }, {});
   assert.deepEqual(confounders(a, a), []);
   const notes = confounders(a, resultsDoc('b', { judge: 'openai:gpt-4o-mini', seed: 2, limit: null }, {}));
@@ -163,6 +163,8 @@ test('confounders: a different judge, seed or limit is noted', () => {
   assert.match(notes[0], /different judges \(A: offline, B: openai:gpt-4o-mini\)/);
   assert.match(notes[1], /different seeds/);
   assert.match(notes[2], /different case limits \(A: 10, B: none\)/);
+  const dims = confounders(resultsDoc('a', { dimensions: ['safety'] }, {}), resultsDoc('b', { dimensions: ['safety', 'ethics'] }, {}));
+  assert.deepEqual(dims, ['the runs cover different dimensions (A: safety; B: ethics, safety): their overall scores average different things']);
 });
 
 test("--human-labels: a person's correction replaces the judge's verdict in scores and in changed verdicts", () => {
