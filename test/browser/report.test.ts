@@ -9,7 +9,8 @@ import { cleanEnv, runCli, tempHome } from '../e2e/cli.js';
 import { REFUSAL_WORDS } from '../servers/base.js';
 import { startOpenAIServer, type TestServer } from '../servers/openai-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; TRUSTGEN_TEST_CHROMIUM points elsewhere (a missing path shows the skip). */
+const CHROMIUM = process.env.TRUSTGEN_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const INJECTED = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian chromium (apt-get install chromium) to run the report browser test`;
 /** The README's picture: written when missing, or rewritten with TRUSTGEN_UPDATE_SCREENSHOTS=1 (so test runs leave the tree clean). */
