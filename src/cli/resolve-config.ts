@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { GENERIC_DIMENSION_KEYS } from '../config/schema.js';
-import { readTestSet } from '../core/test-set.js';
+import { readTestSetHeader } from '../core/test-set.js';
 import { DEFAULTS, type ResolvedConfig } from '../engine/resolved-config.js';
 import { getDimensions } from '../dimensions/registry.js';
 import { parseModelSpec } from '../providers/spec.js';
@@ -37,7 +37,8 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
   const models = flags.model?.length ? flags.model : file.models ?? [];
   models.forEach((m, i) => (flags.model?.length ? parseModelSpec(m) : inFile(`models[${i}]`, () => parseModelSpec(m))));
   for (const d of Object.keys(file.variation ?? {})) inFile(`variation.${d}`, () => getDimensions([d]));
-  const set = flags.cases ? readTestSet(resolve(cwd, flags.cases)) : undefined;
+  // The header only: the cases and their hash are checked as the run stores them, a batch at a time.
+  const set = flags.cases ? { header: readTestSetHeader(resolve(cwd, flags.cases)) } : undefined;
   if (set && flags.dimensions) throw new UserInputError(`--cases ${flags.cases} fixes the dimensions (${set.header.dimensions.join(', ')}); drop --dimensions.`);
   const dimensions = set ? set.header.dimensions : flags.dimensions ? flags.dimensions.split(',').map((s) => s.trim()).filter(Boolean) : file.dimensions ?? [];
   const dims = getDimensions(dimensions.length ? dimensions : undefined).map((d) => d.id);

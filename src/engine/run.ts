@@ -16,8 +16,8 @@ import { paged, runPool } from './pool.js';
 import type { ProgressSink } from './progress.js';
 import { endpointScope } from './request-key.js';
 import type { ResolvedConfig } from './resolved-config.js';
-import { buildCases, type BuiltCases } from './build-stage.js';
-import { readTestSet } from '../core/test-set.js';
+import { buildCases } from './build-stage.js';
+import { streamTestSet } from '../core/test-set.js';
 import { judgeStage, makeJudges } from './judge-stage.js';
 import { TRUSTGEN_VERSION } from '../util/version.js';
 
@@ -98,18 +98,19 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     if (!runs.isStageDone(runId, 'vary')) {
       const generator = config.generator ? new Generator(callerFor(config.generator), config.seed) : undefined;
       const built = config.casesFile
-        ? loadSavedCases(config.casesFile, config.casesHash ?? null)
+        ? undefined
         : await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, variation: config.variation, generator, log: (m) => progress.log(m), signal });
       if (signal.aborted) throw new RunAborted();
-      const stored = caseStore.insertAll(runId, built.cases);
+      const stored = built ? caseStore.insertAll(runId, built.cases) : insertSavedCases(db, caseStore, runId, config.casesFile!, config.casesHash ?? null);
+      const counts = built?.counts ?? { curated: 0, built: stored, varied: stored, removed: 0 };
       db.transaction(() => {
-        runs.stageDone(runId, 'curate', built.counts.curated);
-        runs.stageDone(runId, 'build', built.counts.built);
+        runs.stageDone(runId, 'curate', counts.curated);
+        runs.stageDone(runId, 'build', counts.built);
         runs.stageDone(runId, 'vary', stored);
       })();
       progress.log(config.casesFile
         ? `Loaded ${caseStore.count(runId)} cases from ${config.casesFile}`
-        : `Built ${caseStore.count(runId)} cases (${built.counts.curated} metadata items, ${built.counts.built} base cases, ${built.counts.varied} varied, ${built.counts.removed} filtered out)`);
+        : `Built ${caseStore.count(runId)} cases (${counts.curated} metadata items, ${counts.built} base cases, ${counts.varied} varied, ${counts.removed} filtered out)`);
     }
 
     // respond
@@ -177,11 +178,17 @@ async function respondModel(runId: string, model: string, caller: ModelCaller, c
   });
 }
 
-/** Cases from a set written by `trustgen generate`; the hash recorded when the run started must still match. */
-function loadSavedCases(file: string, expectedHash: string | null): BuiltCases {
-  const set = readTestSet(file);
-  if (expectedHash && set.header.hash !== expectedHash) {
-    throw new UserInputError(`${file}: the test set changed since this run started (hash ${set.header.hash.slice(0, 12)}..., run has ${expectedHash.slice(0, 12)}...).`);
-  }
-  return { cases: set.cases, counts: { curated: 0, built: set.cases.length, varied: set.cases.length, removed: 0 } };
+/**
+ * Store the cases of a set written by `trustgen generate`, a batch at a time inside one transaction (a
+ * 100,000-case set never sits in memory whole); the hash recorded when the run started must still match.
+ */
+function insertSavedCases(db: Db, caseStore: CaseStore, runId: string, file: string, expectedHash: string | null): number {
+  let stored = 0;
+  db.transaction(() => {
+    const header = streamTestSet(file, (cases, first) => { stored += caseStore.insertAll(runId, cases, first); });
+    if (expectedHash && header.hash !== expectedHash) {
+      throw new UserInputError(`${file}: the test set changed since this run started (hash ${header.hash.slice(0, 12)}..., run has ${expectedHash.slice(0, 12)}...).`);
+    }
+  })();
+  return stored;
 }

@@ -26,15 +26,15 @@ export function caseFromRow(r: CaseRow): StoredCase {
 export class CaseStore {
   constructor(private readonly db: Db) {}
 
-  /** Store a run's cases in one transaction. Duplicate ids (equal content) are kept once. Returns the count stored. */
-  insertAll(runId: string, cases: Case[]): number {
+  /** Store a run's cases in one transaction, numbered from firstSeq. Duplicate ids (equal content) are kept once. Returns the count stored. */
+  insertAll(runId: string, cases: Case[], firstSeq = 0): number {
     const insert = this.db.prepare(
       'INSERT OR IGNORE INTO cases (run_id, case_id, seq, dimension, subdimension, modality, messages_json, judge_json, tags_json, provenance_json, expected_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     let stored = 0;
     this.db.transaction(() => {
       cases.forEach((c, i) => {
-        stored += insert.run(runId, c.id, i, c.dimension, c.subdimension, c.modality, JSON.stringify(c.messages), JSON.stringify(c.judge), JSON.stringify(c.tags), JSON.stringify(c.provenance), c.expected ? JSON.stringify(c.expected) : null).changes;
+        stored += insert.run(runId, c.id, firstSeq + i, c.dimension, c.subdimension, c.modality, JSON.stringify(c.messages), JSON.stringify(c.judge), JSON.stringify(c.tags), JSON.stringify(c.provenance), c.expected ? JSON.stringify(c.expected) : null).changes;
       });
     })();
     return stored;
