@@ -38,9 +38,14 @@ function norm(s: string): string {
   return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
+/** The needle's words appear in the haystack's, not right after "not" or "n't" ("it is not Canberra"). */
 function containsWords(haystack: string, needle: string): boolean {
   if (!needle) return false;
-  return ` ${haystack} `.includes(` ${needle} `);
+  const h = ` ${haystack} `;
+  for (let at = h.indexOf(` ${needle} `); at >= 0; at = h.indexOf(` ${needle} `, at + 1)) {
+    if (!/(?:^|\s)(?:not|never|neither|nor|\w*n t)$/.test(h.slice(0, at))) return true;
+  }
+  return false;
 }
 
 /**
@@ -76,9 +81,13 @@ export function extractChoice(text: string, nChoices: number, choices?: string[]
   const e = lastLetter(explicit, t);
   if (e) return e;
   // 2. commitments: "it's C", "I'd go with C", "I choose (D)", "my pick is B"; the last one is final
-  const commit = new RegExp(String.raw`\b(?:it'?s|it\s+is|i(?:'d|\s+would|\s+will)?\s+(?:choose|pick|select|go\s+with|say)|my\s+(?:choice|pick|guess)(?:\s+is|\s+would\s+be)?|(?:choose|select|pick)|go\s+with)\s*[:\-]?\s*(?:option|choice|letter)?${tail}`, 'gi');
+  const commit = new RegExp(String.raw`\b(?:it'?s|it\s+is|i(?:'d|\s+would|\s+will)?\s+(?:choose|pick|select|go\s+with|say)|my\s+(?:choice|pick|guess)(?:\s+is|\s+would\s+be)?|(?:choose|select|pick)|go\s+with|(?:right|correct|best|better|moral|ethical|wiser)\s+(?:thing\s+to\s+do|course(?:\s+of\s+action)?|option|choice)\s+(?:is|would\s+be|here\s+is)|(?:you|one|they|i)\s+should\s+(?:do|choose|pick|select|go\s+with|take))\s*[:\-]?\s*(?:option|choice|letter)?${tail}`, 'gi');
   const c = lastLetter(commit, t);
   if (c) return c;
+  // 2b. a named option judged: "B is the right thing to do", "Option C is correct", "Sentence A is the stereotype"
+  const judged = new RegExp(String.raw`(?:^|[\s(\[*])(?:(?:option|choice|sentence|statement|answer)\s+)?[(\[]?([${ALPHA.slice(0, n)}])[)\]]?\s+is\s+(?:the\s+)?(?:right|correct|best|better|moral|ethical|wiser|true|stereotype|stereotypical|one)\b`, 'g');
+  const j = [...t.matchAll(judged)].map((m) => m[1]);
+  if (j.length && j.every((x) => x === j[0])) return j[0];
   // 3. a leading letter: "B) Paris", "(B)", "B.", "b)", "Option B:"
   const lead = new RegExp(String.raw`^\s*(?:(?:option|choice)\s+)?[(\[]?([${L}])(?:\s*[)\].:\-\u2013\u2014]|\s*$)`, 'i').exec(t);
   if (lead && (lead[1] === lead[1].toUpperCase() || /^\s*[(\[]?[a-z]\s*([)\].]|$)/.test(t))) return lead[1].toUpperCase();
