@@ -11,7 +11,7 @@
  * Figures are printed, never asserted.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { measure, killTree, type Measurement } from './measure.js';
@@ -202,14 +202,16 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const work = join(tmpdir(), 'trustgen-bench-work');
   mkdirSync(work, { recursive: true });
-  const lines: string[] = [`trustgen bench, ${new Date().toISOString()}, Node ${process.version}`];
+  const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+  const lines: string[] = [`trustgen bench, ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPUs, load average at start ${load()}`];
   const server = await startBenchServer(o.latency);
   try {
     lines.push(...(await compare(o, server, work)));
   } finally {
     server.close();
   }
-  if (!o.skipBig) lines.push(...(await big(o, work)));
+  lines.push(`load average after the comparison: ${load()}`);
+  if (!o.skipBig) lines.push(...(await big(o, work)), `load average at the end: ${load()}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
