@@ -6,6 +6,7 @@ import { RunStore, type RunStatus } from '../store/runs.js';
 import { TRUSTGEN_VERSION } from '../util/version.js';
 import { mean, round1, wilson95 } from './stats.js';
 import { tallyModel, type Tally } from './score-tally.js';
+import { usageByModel } from './usage.js';
 import type { SubdimensionScoring } from '../dimensions/types.js';
 import type { DimensionResult, FailureExample, MetricResult, ResultsDoc, SubdimensionResult } from './types.js';
 
@@ -95,6 +96,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
       durationMs: finished.getTime() - started.getTime(),
       calls: { total: counts.total, cached: counts.cached, errors: counts.errors, policyBlocks: counts.policy },
       tokens: { input: counts.inputTokens, output: counts.outputTokens },
+      tokensByModel: usageByModel(db, runId),
       ...(extra.harness ? { harness: extra.harness } : {}),
     },
   };

@@ -58,6 +58,8 @@ export interface RunMeta {
   durationMs: number;
   calls: { total: number; cached: number; errors: number; policyBlocks: number };
   tokens: { input: number; output: number };
+  /** Tokens per model under test (cached responses counted apart), for the cost line. */
+  tokensByModel?: Record<string, { input: number; output: number; cachedInput: number; cachedOutput: number }>;
   harness?: { cpuMs: number; peakRssMb: number };
 }
 
