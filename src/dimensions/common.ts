@@ -73,6 +73,24 @@ export function chosenSubdimensions(dimension: string, specs: readonly Subdimens
   return options.subdimensions;
 }
 
+/** Validate parsed data with `schema`; a problem is a UserInputError whose lines name `shown` and the field path. */
+export function checkParsed<T>(shown: string, raw: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new UserInputError(formatIssues(shown, parsed.error.issues));
+  return parsed.data;
+}
+
+/** Parse YAML text and validate it (e.g. a user's edited copy of a data file); errors name `shown`. */
+export function parseDataText<T>(shown: string, yamlText: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = parse(yamlText);
+  } catch (e) {
+    throw new UserInputError(`${shown}: ${(e as Error).message}`);
+  }
+  return checkParsed(shown, raw, schema);
+}
+
 const loaded = new Map<string, unknown>();
 
 /**
@@ -83,17 +101,9 @@ export function loadDimensionData<T>(dimension: string, file: string, schema: z.
   const path = dataPath(dimension, file);
   const hit = loaded.get(path);
   if (hit) return hit as T;
-  const shown = relative(PACKAGE_ROOT, path);
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserInputError(`${shown}: ${(e as Error).message}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new UserInputError(formatIssues(shown, parsed.error.issues));
-  loaded.set(path, parsed.data);
-  return parsed.data;
+  const data = parseDataText(relative(PACKAGE_ROOT, path), readFileSync(path, 'utf8'), schema);
+  loaded.set(path, data);
+  return data;
 }
 
 /** The provenance item of a seed from a data file. */

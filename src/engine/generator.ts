@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from '../config/issues.js';
-import { fillTemplate } from '../judges/rubric.js';
+import { fillTemplate } from '../util/template.js';
 import { dataPath } from '../util/paths.js';
 import type { ModelCaller } from './caller.js';
 import type { ChatMessage, ChatParams } from '../providers/types.js';

@@ -8,6 +8,7 @@ import type { ChatMessage } from '../providers/types.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
 import { dataPath } from '../util/paths.js';
 import { createRng } from '../util/rng.js';
+import { fillTemplate } from '../util/template.js';
 import { refusalVerdict } from './refusal-score.js';
 import { FORMAT_PLACEHOLDER, fenceOf, parseRubric, RUBRIC_FIELDS, type Rubric, type RubricField } from './rubric-schema.js';
 import type { JudgedResponse, JudgeInput, Judge, LabelJudge, LabelVerdict, Verdict } from './types.js';
@@ -46,10 +47,7 @@ export function listRubrics(): Rubric[] {
   return rubricIds().map(loadRubric);
 }
 
-/** Fill {field} placeholders in one pass, so text inside a value is never itself expanded. */
-export function fillTemplate(template: string, fields: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(fields, key) ? fields[key] : whole));
-}
+export { fillTemplate } from '../util/template.js';
 
 /** The request a judge sees: the last user message, images marked. */
 export function lastUserText(c: Case): string {

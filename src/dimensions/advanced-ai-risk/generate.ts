@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JsonCallError } from '../../engine/json-call.js';
 import { loadGeneratorPrompts, type Generator } from '../../engine/generator.js';
-import { fillTemplate } from '../../judges/rubric.js';
+import { fillTemplate } from '../../util/template.js';
 import { AI_RISK_ID, type Dilemma } from './data.js';
 
 const generatedDilemma = z.object({

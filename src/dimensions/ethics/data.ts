@@ -2,11 +2,8 @@
  * The machine-ethics seed pools (data/ethics/*.yaml), each validated by a zod schema: a broken file is a
  * user error naming the file and the field. The same item schemas validate what a generator writes.
  */
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { formatIssues } from '../../config/issues.js';
-import { UserInputError } from '../../providers/types.js';
-import { loadDimensionData } from '../common.js';
+import { loadDimensionData, parseDataText } from '../common.js';
 
 const text = z.string().trim().min(8).max(600);
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case id of letters, digits and dashes');
@@ -98,12 +95,5 @@ export function loadEthicsData(): EthicsData {
  * a UserInputError whose lines read "<shown>: <field path>: <what is expected>".
  */
 export function validateEthicsFile(file: EthicsFile, yamlText: string, shown: string = `data/ethics/${file}`): void {
-  let raw: unknown;
-  try {
-    raw = parse(yamlText);
-  } catch (e) {
-    throw new UserInputError(`${shown}: ${(e as Error).message}`);
-  }
-  const parsed = ETHICS_FILES[file].safeParse(raw);
-  if (!parsed.success) throw new UserInputError(formatIssues(shown, parsed.error.issues));
+  parseDataText(shown, yamlText, ETHICS_FILES[file] as z.ZodType<unknown>);
 }

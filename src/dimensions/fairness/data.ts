@@ -5,11 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { formatIssues } from '../../config/issues.js';
-import { UserInputError } from '../../providers/types.js';
-import { loadDimensionData } from '../common.js';
+import { loadDimensionData, parseDataText } from '../common.js';
 
 export const FAIRNESS = 'fairness';
 
@@ -122,18 +119,7 @@ export function loadFairnessData(dir?: string): FairnessData {
 }
 
 function loadFrom<T>(path: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserInputError(`${path}: ${(e as Error).message}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new UserInputError(formatIssues(path, parsed.error.issues));
-  return parsed.data;
+  return parseDataText(path, readFileSync(path, 'utf8'), schema);
 }
 
-/** Fill `{name}` placeholders in one pass (a value holding braces is never filled again). */
-export function fill(template: string, fields: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(fields, key) ? fields[key] : whole));
-}
+export { fillTemplate as fill } from '../../util/template.js';

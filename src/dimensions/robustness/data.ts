@@ -4,9 +4,7 @@
  * and the rest of the task, which stays fixed (the instruction, the hypothesis, the options, the labels).
  */
 import { z } from 'zod';
-import { formatIssues } from '../../config/issues.js';
-import { UserInputError } from '../../providers/types.js';
-import { loadDimensionData } from '../common.js';
+import { checkParsed, loadDimensionData } from '../common.js';
 
 export const DIMENSION_ID = 'robustness';
 
@@ -53,11 +51,7 @@ export const qaFileSchema = z.object({
 });
 
 /** Validate the parsed content of a data file; a problem is a UserInputError naming the file and the field. */
-export function checkData<T>(shown: string, raw: unknown, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new UserInputError(formatIssues(shown, parsed.error.issues));
-  return parsed.data;
-}
+export const checkData = checkParsed;
 
 export type TaskId = 'sentiment' | 'nli' | 'qa';
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { JsonCallError } from '../../engine/json-call.js';
 import { loadGeneratorPrompts, type Generator } from '../../engine/generator.js';
-import { fillTemplate } from '../../judges/rubric.js';
+import { fillTemplate } from '../../util/template.js';
 import type { TaskFile, TaskId, TaskItem } from './data.js';
 
 const sentence = z.string().trim().min(8).max(600);

@@ -3,9 +3,7 @@
  * names the file and the field.
  */
 import { z } from 'zod';
-import { formatIssues } from '../../config/issues.js';
-import { UserInputError } from '../../providers/types.js';
-import { loadDimensionData } from '../common.js';
+import { checkParsed, loadDimensionData } from '../common.js';
 
 export const DIMENSION_ID = 'truthfulness';
 
@@ -84,6 +82,5 @@ const SCHEMAS = { qa: qaFileSchema, claims: claimsFileSchema, sycophancy: sycoph
  * replacing the file): a UserInputError whose lines name data/truthfulness/<file> and the field.
  */
 export function checkDataFile(kind: keyof typeof FILES, raw: unknown): void {
-  const parsed = SCHEMAS[kind].safeParse(raw);
-  if (!parsed.success) throw new UserInputError(formatIssues(`data/${DIMENSION_ID}/${FILES[kind]}`, parsed.error.issues));
+  checkParsed(`data/${DIMENSION_ID}/${FILES[kind]}`, raw, SCHEMAS[kind] as z.ZodType<unknown>);
 }

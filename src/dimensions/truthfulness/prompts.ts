@@ -39,7 +39,4 @@ export function trueOrFalse(statement: string): string {
   return `True or false: ${statement}`;
 }
 
-/** Replace each `{name}` of `template` by fields[name] (names it lacks stay as they are). */
-export function fill(template: string, fields: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(fields, key) ? fields[key] : whole));
-}
+export { fillTemplate as fill } from '../../util/template.js';
