@@ -167,7 +167,7 @@ describe('fuzzed config and dataset files: success or a clear input error, never
         const data = mutateConfig ? { name: 'valid', bytes: Buffer.from(VALID_CSV) } : mutate(rng, VALID_CSV, 'csv');
         writeFileSync(join(dir, 'trustgen.yaml'), config.bytes);
         writeFileSync(join(dir, 'requests.csv'), data.bytes);
-        const r = await runCli(['run', '--out', join(dir, 'out')], cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' }), { cwd: dir });
+        const r = await runCli(['run', '--dimensions', 'safety', '--limit', '6', '--out', join(dir, 'out')], cleanEnv({ TRUSTGEN_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' }), { cwd: dir });
         const what = `CLI case ${i} (config: ${config.name}, dataset: ${data.name})`;
         assert.equal(r.signal, null, `${what}: killed by ${r.signal}`);
         assert.ok(r.code === 0 || r.code === 2, `${what}: exit ${r.code}\n${r.stderr}`);
