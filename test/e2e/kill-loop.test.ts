@@ -151,9 +151,10 @@ describe('kill -9 at random points, then --resume, in a loop', { timeout: 240_00
       assert.equal(row.judgments, 1, `case ${row.case_id} has ${row.judgments} judgments`);
     }
     assert.equal(okCount, totalCases);
-    // Only calls in flight at a kill (at most --concurrency 4 of them) may be asked again.
+    // Only calls lost at a kill may be asked again: those in flight (at most --concurrency 4) and answers that
+    // arrived in the event-loop turn being committed; 8 per kill bounds both.
     const asked = server.requests.slice(startMark).filter((r) => r.body?.messages).length;
     t.diagnostic(`kill points: ${killPoints.join('; ')}; ${previousOk.size} of ${totalCases} answers stored before the last resume; ${asked} requests in all`);
-    assert.ok(asked <= totalCases + 4 * KILLS, `${asked} requests for ${totalCases} cases over ${KILLS} kills`);
+    assert.ok(asked <= totalCases + 8 * KILLS, `${asked} requests for ${totalCases} cases over ${KILLS} kills`);
   });
 });
