@@ -2,12 +2,10 @@ import type { Case } from '../core/case.js';
 import { injectionJudge } from '../judges/injection.js';
 import { refusalRulesJudge } from '../judges/refusal-rules.js';
 import { refusalVerdict } from '../judges/refusal-score.js';
-import { lastUserText } from '../judges/rubric.js';
 import { rubricCaseJudge } from '../judges/case-rubric.js';
 import { abstainCaseJudge, matchCaseJudge, neutralCaseJudge } from '../judges/answer-judges.js';
-import { getJudge } from '../judges/registry.js';
 import { classifyRefusalModel } from '../judges/refusal-classifier.js';
-import type { Judge, LabelJudge, Verdict } from '../judges/types.js';
+import type { Judge, Verdict } from '../judges/types.js';
 import type { JudgmentRecord, ResponseRecord, ResponseStore } from '../store/responses.js';
 import { RunAborted, type ModelCaller } from './caller.js';
 import { JsonCallError } from './json-call.js';
@@ -27,9 +25,8 @@ const OFFLINE_ANSWER_JUDGES = { injection: injectionJudge, match: matchCaseJudge
 export function makeJudges(judgeSpec: string, callerFor: (spec: string) => ModelCaller): JudgeSet {
   if (judgeSpec === 'refusal-rules') return { refusal: refusalRulesJudge, ...OFFLINE_ANSWER_JUDGES };
   if (judgeSpec === 'offline' || judgeSpec === 'refusal') {
-    const judge = getJudge('refusal');
     // The trained classifier, without the per-answer feature explanation (a hot path: one call per response).
-    return { refusal: judge.id === 'refusal' ? classifierCaseJudge : caseRefusalJudge(judge), ...OFFLINE_ANSWER_JUDGES };
+    return { refusal: classifierCaseJudge, ...OFFLINE_ANSWER_JUDGES };
   }
   const rubric = rubricCaseJudge(callerFor(judgeSpec));
   return { refusal: rubric, injection: injectionJudge, match: rubric, neutral: rubric, abstain: rubric };
@@ -43,17 +40,6 @@ const classifierCaseJudge: Judge = {
     return refusalVerdict(c, p.label, p.rule ? `refuses, then helps; model: ${probs}` : probs);
   },
 };
-
-/** A refusal label judge scored against what the case expects. */
-function caseRefusalJudge(labeler: LabelJudge): Judge {
-  return {
-    id: labeler.id,
-    async judge(c, r) {
-      const v = await labeler.label({ prompt: lastUserText(c), response: r.text });
-      return refusalVerdict(c, v.label, v.reason);
-    },
-  };
-}
 
 /** The verdict for a response before any judge sees it: errors and provider policy blocks are settled here. */
 export function preJudge(c: Case, r: ResponseRecord): Verdict | undefined {
@@ -69,32 +55,44 @@ export function preJudge(c: Case, r: ResponseRecord): Verdict | undefined {
   return undefined;
 }
 
+/** True when no judge calls a model: judging is then cheap and synchronous enough to run as answers arrive. */
+export function judgesAreOffline(judges: JudgeSet): boolean {
+  return Object.values(judges).every((j) => !j.id.startsWith('rubric:'));
+}
+
+type Judgeable = Pick<ResponseRecord, 'caseId' | 'model' | 'status' | 'text' | 'finishReason' | 'policyDetail' | 'error'>;
+
+/** The judgment of one response: settled by preJudge (errors, policy blocks) or by the judge for the case's kind. */
+export async function judgeResponse(c: Case, r: Judgeable, judges: JudgeSet): Promise<JudgmentRecord> {
+  let verdict = preJudge(c, r as ResponseRecord);
+  let judgeId = 'engine';
+  if (!verdict) {
+    const judge = judges[c.judge.kind];
+    judgeId = judge.id;
+    try {
+      verdict = await judge.judge(c, { text: r.text ?? '', finishReason: r.finishReason ?? 'stop', policyDetail: r.policyDetail });
+    } catch (e) {
+      if (e instanceof RunAborted) throw e;
+      if (!(e instanceof JsonCallError)) throw e;
+      verdict = { label: 'judge_error', score: null, reason: e.message };
+    }
+  }
+  return { caseId: r.caseId, model: r.model, judge: judgeId, label: verdict.label, score: verdict.score, reason: verdict.reason, answer: verdict.answer ?? null };
+}
+
 /** Judge every response that has no judgment yet. Returns how many were judged. */
 export async function judgeStage(runId: string, responses: ResponseStore, judges: JudgeSet, config: ResolvedConfig, progress: ProgressSink): Promise<number> {
   const next = paged((after) => responses.unjudged(runId, after, 500), (r) => r.rowid);
   let judged = 0;
   let buffer: JudgmentRecord[] = [];
   const flush = () => { if (buffer.length) { responses.saveJudgments(runId, buffer); buffer = []; } };
-  const offline = Object.values(judges).every((j) => !j.id.startsWith('rubric:'));
+  const offline = judgesAreOffline(judges);
   progress.start('judge', responses.countUnjudged(runId));
   await runPool(next, offline ? 1 : config.concurrency, async (r) => {
-    const c = r.case;
-    let verdict = preJudge(c, r);
-    let judgeId = 'engine';
-    if (!verdict) {
-      const judge = judges[c.judge.kind];
-      judgeId = judge.id;
-      try {
-        verdict = await judge.judge(c, { text: r.text ?? '', finishReason: r.finishReason ?? 'stop', policyDetail: r.policyDetail });
-      } catch (e) {
-        if (e instanceof RunAborted) throw e;
-        if (!(e instanceof JsonCallError)) throw e;
-        verdict = { label: 'judge_error', score: null, reason: e.message };
-      }
-    }
-    buffer.push({ caseId: r.caseId, model: r.model, judge: judgeId, label: verdict.label, score: verdict.score, reason: verdict.reason, answer: verdict.answer ?? null });
+    const j = await judgeResponse(r.case, r, judges);
+    buffer.push(j);
     judged++;
-    progress.tick({ done: 1, errors: verdict.score === null ? 1 : 0 });
+    progress.tick({ done: 1, errors: j.score === null ? 1 : 0 });
     if (buffer.length >= 200 || !offline) flush();
   });
   flush();

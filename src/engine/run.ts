@@ -7,7 +7,7 @@ import { ResponseCache } from '../store/cache.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { CaseStore, type StoredCase } from '../store/cases.js';
 import type { Db } from '../store/db.js';
-import { ResponseStore } from '../store/responses.js';
+import { ResponseStore, type ResponseRecord } from '../store/responses.js';
 import { RunStore, type RunStatus } from '../store/runs.js';
 import { ModelCaller, RunAborted } from './caller.js';
 import { Generator } from './generator.js';
@@ -18,7 +18,7 @@ import { endpointScope } from './request-key.js';
 import type { ResolvedConfig } from './resolved-config.js';
 import { buildCases } from './build-stage.js';
 import { streamTestSet } from '../core/test-set.js';
-import { judgeStage, makeJudges } from './judge-stage.js';
+import { judgeResponse, judgesAreOffline, judgeStage, makeJudges, type JudgeSet } from './judge-stage.js';
 import { TRUSTGEN_VERSION } from '../util/version.js';
 
 export interface RunRequest {
@@ -119,7 +119,9 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     const doneAlready = responses.counts(runId);
     progress.tick({ done: doneAlready.total - doneAlready.errors });
     try {
-      await Promise.all(config.models.map((model) => respondModel(runId, model, callerFor(model), caseStore, responses, writes, config, progress)));
+      // Offline judges judge each answer as it arrives (overlapping the wait for the next); model judges run after.
+      const inline = judgesAreOffline(judges) ? judges : undefined;
+      await Promise.all(config.models.map((model) => respondModel(runId, model, callerFor(model), caseStore, responses, writes, config, progress, inline)));
     } finally {
       writes.flush();
     }
@@ -148,7 +150,15 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
   }
 }
 
-async function respondModel(runId: string, model: string, caller: ModelCaller, cases: CaseStore, responses: ResponseStore, writes: WriteQueue, config: ResolvedConfig, progress: ProgressSink): Promise<void> {
+async function respondModel(runId: string, model: string, caller: ModelCaller, cases: CaseStore, responses: ResponseStore, writes: WriteQueue, config: ResolvedConfig, progress: ProgressSink, inlineJudges?: JudgeSet): Promise<void> {
+  /** Save a response, and its judgment right after it (same write batch, so the judgment is never older). */
+  const save = async (c: StoredCase, record: ResponseRecord) => {
+    const judgment = inlineJudges ? await judgeResponse(c, record, inlineJudges) : undefined;
+    writes.push(() => {
+      responses.saveResponse(runId, record);
+      if (judgment) responses.saveJudgments(runId, [judgment]);
+    });
+  };
   const next = paged<StoredCase>((after) => cases.pendingForModel(runId, model, after, 500), (c) => c.seq);
   await runPool(next, config.concurrency, async (c) => {
     let out;
@@ -161,18 +171,18 @@ async function respondModel(runId: string, model: string, caller: ModelCaller, c
     if (out.ok) {
       const r = out.result;
       const cached = out.cached, attempts = out.attempts, key = out.key;
-      writes.push(() => responses.saveResponse(runId, {
+      await save(c, {
         caseId: c.id, model, status: 'ok', text: r.text, finishReason: r.finishReason, policyDetail: r.policyDetail ?? null, error: null,
         inputTokens: r.usage?.inputTokens ?? null, outputTokens: r.usage?.outputTokens ?? null, latencyMs: cached ? 0 : r.latencyMs,
         attempts, cached, requestHash: key,
-      }));
+      });
       progress.tick({ done: 1, cached: cached ? 1 : 0 });
     } else {
       const error = `${out.code}: ${out.error}`, attempts = out.attempts, key = out.key;
-      writes.push(() => responses.saveResponse(runId, {
+      await save(c, {
         caseId: c.id, model, status: 'error', text: null, finishReason: null, policyDetail: null, error,
         inputTokens: null, outputTokens: null, latencyMs: null, attempts, cached: false, requestHash: key,
-      }));
+      });
       progress.tick({ done: 1, errors: 1 });
     }
   });
