@@ -156,7 +156,7 @@ async function respondModel(runId: string, model: string, caller: ModelCaller, c
     const judgment = inlineJudges ? await judgeResponse(c, record, inlineJudges) : undefined;
     writes.push(() => {
       responses.saveResponse(runId, record);
-      if (judgment) responses.saveJudgments(runId, [judgment]);
+      if (judgment) responses.saveJudgment(runId, judgment);
     });
   };
   const next = paged<StoredCase>((after) => cases.pendingForModel(runId, model, after, 500), (c) => c.seq);

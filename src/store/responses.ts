@@ -55,6 +55,11 @@ export class ResponseStore {
     this.upsertResponse.run({ ...r, runId, cached: r.cached ? 1 : 0, createdAt: new Date().toISOString() });
   }
 
+  /** Persist one judgment; callers batch these inside their own transaction (the write queue's). */
+  saveJudgment(runId: string, j: JudgmentRecord): void {
+    this.upsertJudgment.run(runId, j.caseId, j.model, j.judge, j.label, j.score, j.reason, j.answer ?? null, new Date().toISOString());
+  }
+
   saveJudgments(runId: string, judgments: JudgmentRecord[]): void {
     const now = new Date().toISOString();
     this.db.transaction(() => {
