@@ -70,6 +70,22 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
   const writes = new WriteQueue(db);
   const cache = new ResponseCache(db, writes);
 
+  const callers = new Map<string, ModelCaller>();
+  const callerFor = (spec: string) => {
+    let c = callers.get(spec);
+    if (!c) { c = makeCaller(spec, req, cache, progress); callers.set(spec, c); }
+    return c;
+  };
+  // Providers are created up front so a bad spec or a missing key fails before any work, and before a new run is recorded.
+  let judges: JudgeSet;
+  try {
+    for (const m of config.models) callerFor(m);
+    judges = makeJudges(config.judge, (spec) => callerFor(spec));
+  } catch (e) {
+    await Promise.all([...callers.values()].map((c) => c.provider.close?.().catch(() => undefined)));
+    throw e;
+  }
+
   let runId: string;
   if (req.resumeId) {
     runId = req.resumeId;
@@ -83,16 +99,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     progress.log(`Run ${runId}`);
   }
 
-  const callers = new Map<string, ModelCaller>();
-  const callerFor = (spec: string) => {
-    let c = callers.get(spec);
-    if (!c) { c = makeCaller(spec, req, cache, progress); callers.set(spec, c); }
-    return c;
-  };
   try {
-    // Providers are created up front so a bad spec or a missing key fails before any work.
-    for (const m of config.models) callerFor(m);
-    const judges = makeJudges(config.judge, (spec) => callerFor(spec));
 
     // curate, build, vary (or a saved test set)
     if (!runs.isStageDone(runId, 'vary')) {
@@ -141,7 +148,9 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       runs.setStatus(runId, 'interrupted');
       throw new RunInterrupted(runId);
     }
-    runs.setStatus(runId, 'failed');
+    // Bad input found while building a new run (a dataset, a data file): nothing was stored, so no run is left behind.
+    if (e instanceof UserInputError && !req.resumeId && caseStore.count(runId) === 0) runs.remove(runId);
+    else runs.setStatus(runId, 'failed');
     throw e;
   } finally {
     // Answers from the judge and generator models are queued for the cache too: commit them before returning.

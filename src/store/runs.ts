@@ -42,6 +42,14 @@ export class RunStore {
       .run(status, JSON.stringify(results), new Date().toISOString(), id);
   }
 
+  /** Delete a run that holds no cases yet (its stages go with it). */
+  remove(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM run_stages WHERE run_id = ?').run(id);
+      this.db.prepare('DELETE FROM runs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM cases WHERE run_id = ?)').run(id, id);
+    })();
+  }
+
   stageDone(id: string, stage: Stage, count: number): void {
     this.db
       .prepare('INSERT INTO run_stages (run_id, stage, status, count, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id, stage) DO UPDATE SET status = excluded.status, count = excluded.count, updated_at = excluded.updated_at')

@@ -155,6 +155,7 @@ describe('bad input: exit 2, a message naming file, field and fix, nothing store
         writeFileSync(join(home, name), content);
       }
       const asked = server.requests.length;
+      const runsBefore = countRuns(home);
       const r = await runCli(bad.args, env(bad.env), { cwd: home });
       assert.equal(r.code, 2, `exit ${r.code}\n${r.stderr}`);
       for (const re of bad.says) assert.match(r.stderr, re);
@@ -162,6 +163,7 @@ describe('bad input: exit 2, a message naming file, field and fix, nothing store
       assert.doesNotMatch(r.stderr, /unexpected error/);
       assert.equal(server.requests.length, asked, 'bad input reached the model');
       assert.equal(snapshot(home, runId), before_, 'the earlier run changed');
+      assert.equal(countRuns(home), runsBefore, 'bad input recorded a run');
     });
   }
 
@@ -175,6 +177,11 @@ describe('bad input: exit 2, a message naming file, field and fix, nothing store
     assert.deepEqual(now.details, was.details);
   });
 });
+
+function countRuns(home: string): number {
+  const db = openStore(home);
+  try { return (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n; } finally { db.close(); }
+}
 
 describe('a dataset image field must point to an image', () => {
   const dir = tempHome('tg-images-');
