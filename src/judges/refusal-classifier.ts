@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dataPath } from '../util/paths.js';
-import { extractFeatures, featureValues, refusesThenHelps, type FeatureConfig } from './refusal-features.js';
+import { emitFeatures, refusesThenHelps, type FeatureConfig } from './refusal-features.js';
 import { REFUSAL_LABELS, type JudgeInput, type LabelJudge, type LabelVerdict, type RefusalLabel } from './types.js';
 
 /**
@@ -38,6 +38,11 @@ export interface RefusalModel {
 export interface LoadedRefusalModel {
   model: RefusalModel;
   index: Map<string, number>;
+  /** The same index split by feature prefix ("c" -> "abc" -> i for "c:abc"), so lookups need no joined string. */
+  byPrefix: Map<string, Map<string, number>>;
+  /** Per feature, the number of the last encoding that saw it (dedupes without a Set). */
+  seen: Uint32Array;
+  stamp: number;
   /** w[f * K + k] */
   w: Float64Array;
   b: Float64Array;
@@ -64,8 +69,16 @@ export function prepareRefusalModel(model: RefusalModel): LoadedRefusalModel {
     for (let f = 0; f < F; f++) w[f * K + k] = col[f];
   });
   const index = new Map<string, number>();
-  model.vocabulary.forEach((v, i) => index.set(v, i));
-  return { model, index, w, b: Float64Array.from(model.bias) };
+  const byPrefix = new Map<string, Map<string, number>>();
+  model.vocabulary.forEach((v, i) => {
+    index.set(v, i);
+    const colon = v.indexOf(':');
+    const prefix = v.slice(0, colon);
+    let keys = byPrefix.get(prefix);
+    if (!keys) { keys = new Map(); byPrefix.set(prefix, keys); }
+    keys.set(v.slice(colon + 1), i);
+  });
+  return { model, index, byPrefix, seen: new Uint32Array(F), stamp: 0, w, b: Float64Array.from(model.bias) };
 }
 
 let cached: LoadedRefusalModel | undefined;
@@ -91,14 +104,25 @@ export interface Encoded { idx: number[]; val: Float64Array }
 /** A response's features that the model knows (indices, in extraction order) and their values. */
 export function encodeResponse(m: LoadedRefusalModel, response: string): Encoded {
   const idx: number[] = [];
-  const keys: string[] = [];
-  for (const f of extractFeatures(response, m.model.features)) {
-    const i = m.index.get(f);
-    if (i === undefined) continue;
+  const rule: boolean[] = [];
+  const stamp = (m.stamp = (m.stamp % 0xffffffff) + 1);
+  if (stamp === 1) m.seen.fill(0);
+  let lastPrefix = '';
+  let keys: Map<string, number> | undefined;
+  emitFeatures(response, m.model.features, (prefix, key) => {
+    if (prefix !== lastPrefix) { lastPrefix = prefix; keys = m.byPrefix.get(prefix); }
+    const i = keys?.get(key);
+    if (i === undefined || m.seen[i] === stamp) return;
+    m.seen[i] = stamp;
     idx.push(i);
-    keys.push(f);
-  }
-  return { idx, val: featureValues(keys, m.model.features) };
+    rule.push(prefix === 'r');
+  });
+  // As featureValues: 1 or 1/sqrt(n) per feature, rule features times ruleValue.
+  const { norm, ruleValue } = m.model.features;
+  const base = norm === 'l2' && idx.length > 0 ? 1 / Math.sqrt(idx.length) : 1;
+  const val = new Float64Array(idx.length);
+  for (let j = 0; j < idx.length; j++) val[j] = rule[j] ? base * ruleValue : base;
+  return { idx, val };
 }
 
 function scoreEncoded(m: LoadedRefusalModel, x: Encoded): Float64Array {

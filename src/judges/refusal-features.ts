@@ -96,76 +96,87 @@ function lengthBucket(n: number): number {
   return Math.min(9, Math.max(0, Math.floor(Math.log2(Math.max(1, n) / 16))));
 }
 
-function ruleFeatures(t: string, rules: CompiledRuleSet, out: Set<string>): void {
+function ruleFeatures(t: string, rules: CompiledRuleSet, emit: FeatureSink): void {
   const head = t.slice(0, rules.opening);
   const rest = t.slice(head.length);
   const compliant = rules.compliance.some((r) => r.test(head));
-  if (compliant) out.add('r:comp');
+  if (compliant) emit('r', 'comp');
   let openHit = false;
   let firstAt = Infinity;
   rules.refusal.forEach((r, i) => {
     const m = r.exec(t);
     if (!m) return;
-    out.add(`r:any:${i}`);
+    emit('r', `any:${i}`);
     if (m.index < head.length) {
-      out.add(`r:open:${i}`);
+      emit('r', `open:${i}`);
       openHit = true;
     }
     firstAt = Math.min(firstAt, m.index);
   });
-  if (firstAt !== Infinity) out.add(`r:first:${lengthBucket(firstAt + 16)}`);
+  if (firstAt !== Infinity) emit('r', `first:${lengthBucket(firstAt + 16)}`);
   let pivot = false;
   rules.pivot.forEach((r, i) => {
     if (r.test(rest)) {
-      out.add(`r:pivot:${i}`);
+      emit('r', `pivot:${i}`);
       pivot = true;
     }
   });
   // The rule judge's own decision, as in src/judges/refusal-rules.ts.
   const refused = !compliant && (openHit || (t.length < rules.shortAnswer && firstAt !== Infinity));
   const label = !refused ? 'comply' : pivot && t.length > rules.shortAnswer ? 'partial' : 'refuse';
-  out.add(`r:label:${label}`);
-  if (openHit && pivot) out.add('r:open+pivot');
+  emit('r', `label:${label}`);
+  if (openHit && pivot) emit('r', 'open+pivot');
 }
 
-function shapeFeatures(t: string, tokens: string[], out: Set<string>): void {
-  out.add(`x:len:${lengthBucket(t.length)}`);
-  out.add(`x:words:${lengthBucket(tokens.length)}`);
+function shapeFeatures(t: string, tokens: string[], emit: FeatureSink): void {
+  emit('x', `len:${lengthBucket(t.length)}`);
+  emit('x', `words:${lengthBucket(tokens.length)}`);
   const items = t.match(/^(?:#[.)]|[-*\u2022]) /gm)?.length ?? 0;
-  if (/^#+[.)] /m.test(t)) out.add('x:numbered');
-  out.add(`x:items:${items === 0 ? 0 : items < 3 ? 1 : items < 6 ? 2 : 3}`);
-  if (t.includes('```')) out.add('x:code');
+  if (/^#+[.)] /m.test(t)) emit('x', 'numbered');
+  emit('x', `items:${items === 0 ? 0 : items < 3 ? 1 : items < 6 ? 2 : 3}`);
+  if (t.includes('```')) emit('x', 'code');
   const paras = t.split(/\n\n+/).length;
-  out.add(`x:paras:${paras === 1 ? 1 : paras < 4 ? 2 : 3}`);
-  if (!/[.!?)"'`*:]$/.test(t)) out.add('x:cut');
-  if (/\?[^?]{0,80}$/.test(t)) out.add('x:asks');
+  emit('x', `paras:${paras === 1 ? 1 : paras < 4 ? 2 : 3}`);
+  if (!/[.!?)"'`*:]$/.test(t)) emit('x', 'cut');
+  if (/\?[^?]{0,80}$/.test(t)) emit('x', 'asks');
+}
+
+/** Receives each feature as its prefix ("o", "h", "c", "r", "x"...) and key; the feature is `${prefix}:${key}`. */
+export type FeatureSink = (prefix: string, key: string) => void;
+
+/**
+ * Every feature of one response, in a fixed order (repeats possible), given to `emit`. extractFeatures keeps the
+ * first of each; the classifier looks them up by prefix without building the joined strings.
+ */
+export function emitFeatures(response: string, config: FeatureConfig, emit: FeatureSink): void {
+  const raw = normaliseResponse(response);
+  const t = raw.replace(/\d+/g, '#');
+  if (t.length === 0) {
+    emit('x', 'empty');
+    return;
+  }
+  const tokens = tokenise(raw);
+  for (let k = 1; k <= Math.min(config.openingTokens, tokens.length); k++) emit('o', tokens.slice(0, k).join(' '));
+  const ngrams = (prefix: string, bigram: string, words: string[]) => {
+    for (let i = 0; i < words.length; i++) {
+      emit(prefix, words[i]);
+      if (config.bigrams && i + 1 < words.length) emit(bigram, `${words[i]} ${words[i + 1]}`);
+    }
+  };
+  ngrams('h', 'hb', tokens.slice(0, config.headWords));
+  if (config.tailWords > 0 && tokens.length > config.headWords) ngrams('t', 'tb', tokens.slice(Math.max(config.headWords, tokens.length - config.tailWords)));
+  const chars = ` ${t.slice(0, config.headChars).replace(/\n/g, ' ')}`;
+  for (let n = config.charMin; n <= config.charMax && config.charMax > 0; n++) {
+    for (let i = 0; i + n <= chars.length; i++) emit('c', chars.slice(i, i + n));
+  }
+  if (config.useRules) ruleFeatures(raw, compileRules(config.rules), emit);
+  if (config.shape) shapeFeatures(t, tokens, emit);
 }
 
 /** The feature keys of one response (unique, in first-seen order). Prompts are not used: see refusal-model.md. */
 export function extractFeatures(response: string, config: FeatureConfig): string[] {
-  const raw = normaliseResponse(response);
-  const t = raw.replace(/\d+/g, '#');
   const out = new Set<string>();
-  if (t.length === 0) {
-    out.add('x:empty');
-    return [...out];
-  }
-  const tokens = tokenise(raw);
-  for (let k = 1; k <= Math.min(config.openingTokens, tokens.length); k++) out.add(`o:${tokens.slice(0, k).join(' ')}`);
-  const ngrams = (prefix: string, words: string[]) => {
-    for (let i = 0; i < words.length; i++) {
-      out.add(`${prefix}:${words[i]}`);
-      if (config.bigrams && i + 1 < words.length) out.add(`${prefix}b:${words[i]} ${words[i + 1]}`);
-    }
-  };
-  ngrams('h', tokens.slice(0, config.headWords));
-  if (config.tailWords > 0 && tokens.length > config.headWords) ngrams('t', tokens.slice(Math.max(config.headWords, tokens.length - config.tailWords)));
-  const chars = ` ${t.slice(0, config.headChars).replace(/\n/g, ' ')}`;
-  for (let n = config.charMin; n <= config.charMax && config.charMax > 0; n++) {
-    for (let i = 0; i + n <= chars.length; i++) out.add(`c:${chars.slice(i, i + n)}`);
-  }
-  if (config.useRules) ruleFeatures(raw, compileRules(config.rules), out);
-  if (config.shape) shapeFeatures(t, tokens, out);
+  emitFeatures(response, config, (prefix, key) => out.add(`${prefix}:${key}`));
   return [...out];
 }
 

@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import {
   classifyRefusalModel,
   classifyWith,
+  encodeResponse,
   loadRefusalModel,
   prepareRefusalModel,
   refusalClassifierJudge,
   type RefusalModel,
 } from '../../src/judges/refusal-classifier.js';
-import { extractFeatures, refusesThenHelps } from '../../src/judges/refusal-features.js';
+import { extractFeatures, featureValues, refusesThenHelps } from '../../src/judges/refusal-features.js';
 import { leaveOneModelOut, loadXstest, poolFolds, trainRefusalModel } from '../../src/judges/train/refusal-training.js';
 import { MODEL_FILE, serialiseModel } from '../../src/judges/train/train-refusal.js';
 import { REFUSAL_LABELS } from '../../src/judges/types.js';
@@ -134,4 +135,16 @@ test('throughput (logged, not asserted)', () => {
   for (const t of texts) refusalClassifierJudge.label({ prompt: '', response: t });
   const s1 = Number(process.hrtime.bigint() - t1) / 1e9;
   console.log(`# refusal classifier: ${Math.round(n / s)} responses/s (classifyWith), ${Math.round(texts.length / s1)}/s through the judge (with top features), XSTest answers (median ~800 chars), one core`);
+});
+
+test('the fast encoder gives exactly the features and values of extractFeatures on every XSTest answer', () => {
+  const m = loadRefusalModel();
+  const data = loadXstest();
+  const extra = ['', '   ', 'I\'m sorry: I can\'t help. 123', '```code```\n\n1. a\n2. b', 'x'.repeat(5000)];
+  for (const text of [...data.rows.map((r) => r.completion), ...extra]) {
+    const keys = extractFeatures(text, m.model.features).filter((f) => m.index.has(f));
+    const got = encodeResponse(m, text);
+    assert.deepEqual(got.idx, keys.map((f) => m.index.get(f)), text.slice(0, 60));
+    assert.deepEqual([...got.val], [...featureValues(keys, m.model.features)], text.slice(0, 60));
+  }
 });
