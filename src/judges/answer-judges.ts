@@ -1,7 +1,7 @@
 import type { Case, ExpectedAnswer } from '../core/case.js';
 import { classifyRefusalModel } from './refusal-classifier.js';
 import { cueText, firstCue, loadCueRules } from './cue-rules.js';
-import { extractChoice, matchAnswer } from './match.js';
+import { endsInNegation, extractChoice, matchAnswer } from './match.js';
 import { isRefusal, type JudgedResponse, type JudgeInput, type OfflineJudge, type Verdict } from './types.js';
 
 const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -47,7 +47,7 @@ export function readAnswer(expected: ExpectedAnswer, response: string): { label:
     last = { label: v.label as 'correct' | 'incorrect' | 'no_answer', answer: answerOf(expected, v.meta?.extracted), reason: v.reason };
     if (last.label === 'correct') return last;
   }
-  if (last!.label === 'no_answer' && expected.format === 'label') return inflectedLabel(expected, response) ?? last!;
+  if (last!.label === 'no_answer' && expected.format === 'label') return inflectedLabel(expected, response) ?? negatedBinaryLabel(expected, response) ?? last!;
   return last!;
 }
 
@@ -59,11 +59,32 @@ function inflectedLabel(expected: ExpectedAnswer, response: string): { label: 'c
   const text = ` ${response.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
   const found = (expected.choices ?? []).filter((c) => {
     const word = c.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    return word && [...text.matchAll(new RegExp(`(?<= )${word}(?:s|es|d|ed)? `, 'gu'))].some((m) => !text.slice(0, m.index).endsWith(' not '));
+    return word && [...text.matchAll(new RegExp(`(?<= )${word}(?:s|es|d|ed)? `, 'gu'))].some((m) => !endsInNegation(text.slice(0, m.index)));
   });
   if (found.length !== 1) return undefined;
   const label = found[0] === expected.answer ? 'correct' : 'incorrect';
   return { label, answer: found[0], reason: `answered ${found[0]} (as an inflected word); reference ${expected.answer}` };
+}
+
+/**
+ * With exactly two labels, an answer that only denies one of them ("the evidence does not support the claim",
+ * "it is not acceptable") gives the other; undefined when it names the other too, or denies both.
+ */
+function negatedBinaryLabel(expected: ExpectedAnswer, response: string): { label: 'correct' | 'incorrect'; answer: string; reason: string } | undefined {
+  const choices = expected.choices ?? [];
+  if (choices.length !== 2) return undefined;
+  const text = ` ${response.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  const uses = (label: string) => {
+    const word = label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const hits = word ? [...text.matchAll(new RegExp(`(?<= )${word}(?:s|es|d|ed)? `, 'gu'))] : [];
+    const negated = hits.filter((m) => endsInNegation(text.slice(0, m.index)));
+    return { denied: hits.length > 0 && negated.length === hits.length, named: hits.length > negated.length };
+  };
+  const [a, b] = choices.map(uses);
+  const pick = a.denied && !b.named && !b.denied ? choices[1] : b.denied && !a.named && !a.denied ? choices[0] : undefined;
+  if (!pick) return undefined;
+  const denied = pick === choices[0] ? choices[1] : choices[0];
+  return { label: pick === expected.answer ? 'correct' : 'incorrect', answer: pick, reason: `denies ${denied}, so answers ${pick}; reference ${expected.answer}` };
 }
 
 function refusedBy(text: string): string | undefined {

@@ -38,18 +38,26 @@ function norm(s: string): string {
   return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
+/** Text (normalised: "isn't" is "isn t") that ends in a negation, maybe with an adverb: "not", "isn't really". */
+const NEGATED_BEFORE = /(?:^| )(?:not|never|neither|nor|\w*n t)(?: \w+ly)? $/;
+
+/** Whether normalised text (lower case, words separated by single spaces, ending in a space) ends in a negation. */
+export function endsInNegation(before: string): boolean {
+  return NEGATED_BEFORE.test(before);
+}
+
 /** The needle's words appear in the haystack's, not right after "not" or "n't" ("it is not Canberra"). */
 function containsWords(haystack: string, needle: string): boolean {
   if (!needle) return false;
   const h = ` ${haystack} `;
   for (let at = h.indexOf(` ${needle} `); at >= 0; at = h.indexOf(` ${needle} `, at + 1)) {
-    if (!/(?:^|\s)(?:not|never|neither|nor|\w*n t)$/.test(h.slice(0, at))) return true;
+    if (!NEGATED_BEFORE.test(h.slice(0, at + 1))) return true;
   }
   return false;
 }
 
 /**
- * The choices (by index) whose text appears in `text`, not right after "not", "neither" or "nor" ("neither good
+ * The choices (by index) whose text appears in `text`, not right after a negation ("not", "isn't really", "neither good
  * nor bad; neutral" names neither), with the position of the first such mention; a choice that is part of a
  * longer one found is left out.
  */
@@ -60,7 +68,7 @@ function choicesIn(text: string, choices: string[]): { i: number; at: number }[]
     const n = norm(c);
     if (!n) return;
     for (let at = t.indexOf(` ${n} `); at >= 0; at = t.indexOf(` ${n} `, at + 1)) {
-      if (!/ (?:not|neither|nor) $/.test(t.slice(0, at + 1))) { hits.push({ i, n, at }); return; }
+      if (!NEGATED_BEFORE.test(t.slice(0, at + 1))) { hits.push({ i, n, at }); return; }
     }
   });
   return hits.filter((h) => !hits.some((o) => o !== h && o.n.length > h.n.length && o.n.includes(h.n)));

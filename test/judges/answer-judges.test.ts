@@ -110,3 +110,18 @@ describe('answer shapes the offline reader takes', () => {
     assert.equal(matchCaseJudge.judge(open, reply('Canberra, not Sydney.')).score, 1);
   });
 });
+
+describe('two labels: denying one answers the other', () => {
+  const fact = mk({ kind: 'match' }, { format: 'label', answer: 'REFUTE', choices: ['SUPPORT', 'REFUTE'] });
+  const norm = mk({ kind: 'match' }, { format: 'label', answer: 'UNACCEPTABLE', choices: ['ACCEPTABLE', 'UNACCEPTABLE'] });
+  it('"does not support" reads as REFUTE, "not acceptable" as UNACCEPTABLE', () => {
+    assert.deepEqual(pick(matchCaseJudge.judge(fact, reply('The evidence does not support the claim.'))), { label: 'correct', score: 1, answer: 'REFUTE' });
+    assert.deepEqual(pick(matchCaseJudge.judge(norm, reply('It is not acceptable.'))), { label: 'correct', score: 1, answer: 'UNACCEPTABLE' });
+    assert.deepEqual(pick(matchCaseJudge.judge(norm, reply("That isn't really acceptable here."))), { label: 'correct', score: 1, answer: 'UNACCEPTABLE' });
+  });
+  it('no guess when both are denied, or with three labels', () => {
+    assert.equal(matchCaseJudge.judge(fact, reply('It neither does not support nor does not refute it.')).answer, null);
+    const three = mk({ kind: 'match' }, { format: 'label', answer: 'BAD', choices: ['GOOD', 'NEUTRAL', 'BAD'] });
+    assert.equal(matchCaseJudge.judge(three, reply('It is not good.')).answer, null);
+  });
+});
