@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { GENERIC_DIMENSION_KEYS } from '../config/schema.js';
+import { GENERIC_DIMENSION_KEYS, type SafetyOptions } from '../config/schema.js';
 import { readTestSetHeader } from '../core/test-set.js';
 import { DEFAULTS, type ResolvedConfig } from '../engine/resolved-config.js';
 import { getDimensions } from '../dimensions/registry.js';
@@ -23,6 +23,18 @@ export interface RunFlags {
 }
 
 /** Merge trustgen.yaml (or --config) with flags (flags win) and defaults. Models may still be empty: the caller picks a default. */
+/**
+ * Dataset files and document folders named in a config file are relative to that file's folder (not to where
+ * trustgen runs), and are stored absolute, so `--resume` finds them from anywhere.
+ */
+function withPathsFrom(base: string, safety: SafetyOptions): SafetyOptions {
+  const datasets = safety.datasets
+    ? Object.fromEntries(Object.entries(safety.datasets).map(([pool, list]) => [pool, list?.map((d) => ({ ...d, file: resolve(base, d.file) }))]))
+    : undefined;
+  const retrieval = safety.retrieval?.documents ? { ...safety.retrieval, documents: resolve(base, safety.retrieval.documents) } : safety.retrieval;
+  return { ...safety, ...(datasets ? { datasets } : {}), ...(retrieval ? { retrieval } : {}) };
+}
+
 export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): ResolvedConfig {
   const { config: file, file: configFile } = loadConfig(flags.config, cwd);
   /** A value from the config file that fails a check: the error names the file and the field. */
@@ -46,7 +58,7 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
   if (!['offline', 'refusal', 'refusal-rules'].includes(judge)) (flags.judge ? parseModelSpec(judge) : inFile('judge', () => parseModelSpec(judge)));
   const generator = flags.generator ?? file.generator ?? null;
   if (generator) (flags.generator ? parseModelSpec(generator) : inFile('generator', () => parseModelSpec(generator)));
-  const { safety } = file;
+  const safety = file.safety && configFile ? withPathsFrom(dirname(configFile), file.safety) : file.safety;
   return {
     models: [...new Set(models)],
     dimensions: dims,
