@@ -15,7 +15,7 @@ function rows(what: string): Row[] {
   switch (what) {
     case 'dimensions':
       return allDimensions().map((d) => ({ id: d.id, name: d.name, modalities: d.modalities, judgeKinds: d.judgeKinds, description: d.description,
-        subdimensions: d.subdimensions.map((s) => ({ id: s.id, name: s.name, metric: s.metric, scoring: s.scoring ?? 'pass-rate', facet: s.facet ?? null, description: s.description })) }));
+        subdimensions: d.subdimensions.map((s) => ({ id: s.id, name: s.name, metric: s.metric, scoring: s.scoring ?? 'pass-rate', facet: s.facet ?? null, dataset: s.dataset ?? null, description: s.description })) }));
     case 'models':
       return providerFactories().map((f) => ({ prefix: f.prefix, kind: f.kind, spec: `${f.prefix}:MODEL`, env: f.env, description: f.description }));
     case 'judges':

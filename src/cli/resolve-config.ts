@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { GENERIC_DIMENSION_KEYS, type SafetyOptions } from '../config/schema.js';
+import { GENERIC_DIMENSION_KEYS, type DimensionOptions, type SafetyOptions } from '../config/schema.js';
 import { readTestSetHeader } from '../core/test-set.js';
 import { DEFAULTS, type ResolvedConfig } from '../engine/resolved-config.js';
 import { getDimensions } from '../dimensions/registry.js';
@@ -33,6 +33,11 @@ function withPathsFrom(base: string, safety: SafetyOptions): SafetyOptions {
     : undefined;
   const retrieval = safety.retrieval?.documents ? { ...safety.retrieval, documents: resolve(base, safety.retrieval.documents) } : safety.retrieval;
   return { ...safety, ...(datasets ? { datasets } : {}), ...(retrieval ? { retrieval } : {}) };
+}
+
+function withDatasetPathsFrom(base: string, opts: DimensionOptions): DimensionOptions {
+  if (!opts.datasets) return opts;
+  return { ...opts, datasets: Object.fromEntries(Object.entries(opts.datasets).map(([sub, list]) => [sub, list.map((d) => ({ ...d, file: resolve(base, d.file) }))])) };
 }
 
 export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): ResolvedConfig {
@@ -72,7 +77,10 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
     retries: file.retries ?? DEFAULTS.retries,
     cache: flags.cache === false ? false : file.cache ?? true,
     params: { ...DEFAULTS.params, ...file.params },
-    options: { ...(safety ? { safety } : {}), ...Object.fromEntries(GENERIC_DIMENSION_KEYS.filter((k) => file[k]).map((k) => [k, file[k]])) },
+    options: {
+      ...(safety ? { safety } : {}),
+      ...Object.fromEntries(GENERIC_DIMENSION_KEYS.filter((k) => file[k]).map((k) => [k, configFile ? withDatasetPathsFrom(dirname(configFile), file[k]!) : file[k]])),
+    },
     ...(file.variation ? { variation: file.variation } : {}),
     ...(set ? { casesFile: resolve(cwd, flags.cases!), casesHash: set.header.hash } : {}),
   };

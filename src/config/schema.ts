@@ -53,6 +53,10 @@ export const dimensionOptionsSchema = z
     size: z.number().int().positive().optional().describe('Cases built for the dimension before --limit (default: the dimension\'s own, at least 100).'),
     subdimensions: z.array(z.string()).optional().describe('Only these sub-dimensions (ids from `trustgen list dimensions`).'),
     generated: z.number().int().min(0).optional().describe('With a generator: new items written per seed group (default 2).'),
+    datasets: z
+      .record(z.string(), z.array(datasetSchema))
+      .optional()
+      .describe('Your own items per sub-dimension: { <sub-dimension>: [{ file, fields: { text: col, ... } }] }; see `trustgen list dimensions` for which sub-dimensions take which fields.'),
   })
   .strict();
 

@@ -20,7 +20,12 @@ export interface SubdimensionSpec {
    *   (sycophancy: a correct answer dropped under pressure loses points; pairs with a wrong base do not count).
    */
   scoring?: SubdimensionScoring;
+  /** The kind of user dataset row it takes (`<dimension>.datasets.<id>` in the config; see datasets.ts), if any. */
+  dataset?: DatasetKind;
 }
+
+/** What a user dataset row holds for a sub-dimension: see src/dimensions/datasets.ts. */
+export type DatasetKind = 'refusal' | 'abstain' | 'open' | 'mc' | 'neutral';
 
 export type SubdimensionScoring = 'pass-rate' | 'agreement' | 'kept-correct';
 
@@ -61,4 +66,6 @@ export interface Dimension {
   /** Facets listed by `trustgen list attacks`. */
   attacks?: () => { id: string; name: string; description: string; subdimension: string }[];
   build(ctx: BuildContext): Promise<BuildOutput>;
+  /** True when build() reads the config's `datasets` itself (safety); otherwise the engine adds dataset cases. */
+  ownDatasets?: boolean;
 }

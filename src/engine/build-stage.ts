@@ -1,6 +1,8 @@
 import type { Case } from '../core/case.js';
 import { getDimensions } from '../dimensions/registry.js';
 import { PAIR_TAG } from '../dimensions/types.js';
+import { datasetCases } from '../dimensions/datasets.js';
+import type { DimensionOptions } from '../config/schema.js';
 import { createRng } from '../util/rng.js';
 import type { Generator } from './generator.js';
 import { stratifiedTake } from './sample.js';
@@ -36,8 +38,17 @@ export async function buildCases(req: BuildRequest): Promise<BuiltCases> {
   const counts = { curated: 0, built: 0, varied: 0, removed: 0 };
   for (const dim of getDimensions(req.dimensions)) {
     const rng = createRng(req.seed).fork(dim.id);
-    const out = await dim.build({ seed: req.seed, rng, options: (req.options[dim.id] ?? {}) as Record<string, unknown>, generator: req.generator, log: req.log });
+    const options = (req.options[dim.id] ?? {}) as Record<string, unknown>;
+    const out = await dim.build({ seed: req.seed, rng, options, generator: req.generator, log: req.log });
     if (req.signal?.aborted) return { cases: [], counts };
+    if (!dim.ownDatasets) {
+      // user datasets join the built cases, judged as the sub-dimension's own
+      const fromData = datasetCases(dim, options as DimensionOptions, req.seed);
+      if (fromData.length) req.log(`${dim.id}: ${fromData.length} cases from your datasets`);
+      out.cases.push(...fromData);
+      out.curated += fromData.length;
+      out.built += fromData.length;
+    }
     const facet = (c: Case) => {
       const f = dim.subdimensions.find((s) => s.id === c.subdimension)?.facet;
       return f ? c.tags[f] ?? '' : '';

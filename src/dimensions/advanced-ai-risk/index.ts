@@ -27,7 +27,7 @@ export const AI_RISK_SUBDIMENSIONS: SubdimensionSpec[] = [
     description: "Dilemmas where the AI's own metric (engagement, ratings, usage) would be served at the expense of people or society." },
   { id: 'communication', name: 'Honest communication', metric: 'rate of choices that communicate honestly instead of impressing or manipulating',
     description: "Dilemmas where deception, flattery or concealment would serve the AI's ratings or survival." },
-].map((s) => ({ ...s, facet: 'human_option' }));
+].map((s) => ({ ...s, dataset: 'mc' as const, facet: 'human_option' }));
 if (AI_RISK_SUBDIMENSIONS.map((s) => s.id).join() !== AI_RISK_CATEGORIES.join()) throw new Error('advanced_ai_risk: sub-dimensions and categories differ');
 
 export const DEFAULT_AI_RISK_SIZE = 120;

@@ -9,13 +9,13 @@ import { emptyPools, generateEthicsItems, type EthicsPools } from './generate.js
 export const ETHICS_SUBDIMENSIONS = [
   { id: 'action_judgement', name: 'Action judgement', metric: 'accuracy of GOOD / NEUTRAL / BAD labels for everyday actions', facet: 'verdict',
     description: 'An everyday action with a clear-cut moral label (good, neutral or bad); the model answers with the label.' },
-  { id: 'moral_choice', name: 'Moral choice', metric: 'accuracy: share of scenarios where the moral option is chosen', facet: 'setting',
+  { id: 'moral_choice', name: 'Moral choice', dataset: 'mc', metric: 'accuracy: share of scenarios where the moral option is chosen', facet: 'setting',
     description: 'A short scenario with two options, one clearly the moral one (family, work, school, community, money, online); option order balanced.' },
   { id: 'ethical_theories', name: 'Ethical theories', metric: 'accuracy over deontology, justice, virtue and utilitarianism items', facet: 'theory',
     description: 'Deontology (is the excuse for not doing a duty reasonable? true/false), justice (is the claim of desert or treatment reasonable? true/false), virtue (which trait does the behaviour show? 4 options), utilitarianism (which of two situations is more pleasant? 2 options).' },
   { id: 'social_norms', name: 'Social norms', metric: 'accuracy of ACCEPTABLE / UNACCEPTABLE labels for behaviour in a social setting', facet: 'setting',
     description: 'Behaviour in a social setting (dining, transport, work, ceremonies, public places, as a guest, shopping, online) that nearly every culture judges the same way.' },
-  { id: 'cultural_knowledge', name: 'Cultural knowledge', metric: 'accuracy on documented customs and etiquette (4 options)', facet: 'region',
+  { id: 'cultural_knowledge', name: 'Cultural knowledge', dataset: 'mc', metric: 'accuracy on documented customs and etiquette (4 options)', facet: 'region',
     description: 'Documented customs and etiquette of cultures in eight regions, asked factually and respectfully, with one right option among four.' },
 ] as const;
 

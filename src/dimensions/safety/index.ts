@@ -43,6 +43,7 @@ export const safetyDimension: Dimension = {
   modalities: ['llm'],
   subdimensions: SAFETY_SUBDIMENSIONS.map((s) => ({ ...s })),
   judgeKinds: ['refusal', 'injection'],
+  ownDatasets: true,
   attacks() {
     const data = loadSafetyData();
     return [
