@@ -67,7 +67,7 @@ function renderModelCard(doc: ResultsDoc, model: string, index: number): string 
   const o = overallOf(doc, model);
   const parts: string[] = [`<div class="card model-card">`, `<h3>${e(model)}</h3>`];
   parts.push(
-    `<div class="overall"><span class="big band-${band(o)}">${fmtScore(o)}</span><span class="muted">overall · ${dims.filter((d) => dimScore(doc, model, d) !== null).length} of ${dims.length} dimensions scored</span></div>`,
+    `<div class="overall"><span class="big band-${band(o)}">${fmtScore(o)}</span><span class="muted">overall${doc.overall?.[model]?.ci95 ? ` (95% CI ${ciText(doc.overall[model].ci95)})` : ''} · ${dims.filter((d) => dimScore(doc, model, d) !== null).length} of ${dims.length} dimensions scored</span></div>`,
   );
   parts.push('<div class="tiles">');
   for (const d of dims) {
@@ -75,7 +75,7 @@ function renderModelCard(doc: ResultsDoc, model: string, index: number): string 
     const det = doc.details?.[model]?.[d];
     parts.push(
       `<div class="tile band-${band(v)}"><div class="name">${e(humanize(d))}</div><div class="val band-${band(v)}">${fmtScore(v)}</div>` +
-        (det ? `<div class="meta">${countsText(det.n, det.errors)}</div>` : '') +
+        (det ? `<div class="meta">${countsText(det.n, det.errors)}${det.ci95 ? `<br>95% CI ${ciText(det.ci95)}` : ''}</div>` : '') +
         `</div>`,
     );
   }

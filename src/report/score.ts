@@ -7,6 +7,7 @@ import { TRUSTGEN_VERSION } from '../util/version.js';
 import { mean, round1, wilson95 } from './stats.js';
 import { tallyModel, type Tally } from './score-tally.js';
 import { usageByModel } from './usage.js';
+import { meanOf } from './compare-stats.js';
 import type { SubdimensionScoring } from '../dimensions/types.js';
 import type { DimensionResult, FailureExample, MetricResult, ResultsDoc, SubdimensionResult } from './types.js';
 
@@ -31,6 +32,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
   const scores: ResultsDoc['scores'] = {};
   const details: ResultsDoc['details'] = {};
   const failures: ResultsDoc['failures'] = {};
+  const overallDoc: NonNullable<ResultsDoc['overall']> = {};
 
   for (const model of config.models) {
     const subT = tallyModel(responses, runId, model, dims, { humanLabels: extra.humanLabels });
@@ -55,6 +57,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
       const score = mean(values);
       const d: DimensionResult = {
         score: score === null ? null : round1(score),
+        ci95: intervalOfMean(Object.values(subs)),
         n: Object.values(subs).reduce((a, s) => a + s.n, 0),
         errors: Object.values(subs).reduce((a, s) => a + s.errors, 0),
         subdimensions: subs,
@@ -65,6 +68,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
     const dimScores = dims.map((d) => scores[model][d.id]).filter((v): v is number => v !== null && v !== undefined);
     const overall = mean(dimScores);
     scores[model].overall = overall === null ? null : round1(overall);
+    overallDoc[model] = { score: scores[model].overall, ci95: intervalOfMean(dims.map((d) => details[model][d.id]).filter((x) => x.score !== null).map((x) => ({ value: x.score, ci95: x.ci95 ?? null }))) };
     const pairKeys = [...subT.entries()].filter(([, st]) => st.kind !== 'pass-rate');
     const notes = new Map(pairKeys.flatMap(([, st]) => st.pairFailures.map((f) => [f.caseId, f.note] as const)));
     const rows = [...responses.failures(runId, model, FAILURES_PER_SUBDIMENSION, pairKeys.map(([k]) => k)), ...responses.failuresByCase(runId, model, [...notes.keys()])];
@@ -81,6 +85,7 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
     scores,
     details,
     failures,
+    overall: overallDoc,
     meta: {
       kind: 'llm',
       models: config.models,
@@ -100,6 +105,18 @@ export function scoreRun(db: Db, runId: string, extra: { harness?: { cpuMs: numb
       ...(extra.harness ? { harness: extra.harness } : {}),
     },
   };
+}
+
+/**
+ * The 95% interval of an unweighted mean of scores (0-100) that each have their own interval: MOVER's
+ * square-and-add rule (as compare.ts uses for differences). Scores without a value are left out; null when none
+ * has an interval.
+ */
+function intervalOfMean(parts: { value: number | null; ci95?: [number, number] | null }[]): [number, number] | null {
+  const est = parts.filter((p) => p.value !== null && p.ci95).map((p) => ({ value: p.value! / 100, lo: p.ci95![0] / 100, hi: p.ci95![1] / 100 }));
+  if (est.length === 0 || est.length !== parts.filter((p) => p.value !== null).length) return null;
+  const m = meanOf(est)!;
+  return [round1(100 * Math.max(0, m.lo)), round1(100 * Math.min(1, m.hi))];
 }
 
 /** Failures shown per sub-dimension in results.json and the report. */

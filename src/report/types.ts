@@ -23,6 +23,8 @@ export interface SubdimensionResult extends MetricResult {
 
 export interface DimensionResult {
   score: number | null;
+  /** 95% interval of the score: the sub-dimension intervals combined for their mean (MOVER, square-and-add). */
+  ci95?: [number, number] | null;
   n: number;
   errors: number;
   subdimensions: Record<string, SubdimensionResult>;
@@ -71,5 +73,7 @@ export interface ResultsDoc {
   /** { "<model spec>": { "<dimension>": DimensionResult } } */
   details: Record<string, Record<string, DimensionResult>>;
   failures: Record<string, FailureExample[]>;
+  /** { "<model spec>": the overall score with its 95% interval (the dimension intervals combined for their mean) } */
+  overall?: Record<string, { score: number | null; ci95: [number, number] | null }>;
   meta: RunMeta;
 }

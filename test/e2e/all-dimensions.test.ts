@@ -67,9 +67,17 @@ describe('all seven LLM dimensions', { timeout: 240_000 }, () => {
       }
       const mean = subs.reduce((a, [, m]) => a + m.value!, 0) / subs.length;
       assert.ok(Math.abs(scores[d] - mean) < 0.11, `${d}: the score is the mean of its sub-dimensions`);
+      // its 95% interval: the sub-dimension intervals combined for the mean by square-and-add (MOVER)
+      const below = Math.sqrt(subs.reduce((a, [, m]) => a + (m.value! - m.ci95![0]) ** 2, 0)) / subs.length;
+      const above = Math.sqrt(subs.reduce((a, [, m]) => a + (m.ci95![1] - m.value!) ** 2, 0)) / subs.length;
+      const ci = details[d].ci95 as [number, number];
+      assert.ok(Math.abs(ci[0] - Math.max(0, mean - below)) < 0.2 && Math.abs(ci[1] - Math.min(100, mean + above)) < 0.2, `${d}: interval ${ci} for ${mean} -${below} +${above}`);
     }
     const dimMean = ALL.reduce((a, d) => a + scores[d], 0) / ALL.length;
     assert.ok(Math.abs(scores.overall - dimMean) < 0.11, 'overall is the unweighted mean of the seven');
+    const overall = doc.overall['openai:test-model'];
+    assert.equal(overall.score, scores.overall);
+    assert.ok(overall.ci95[0] < overall.score && overall.score < overall.ci95[1], 'the overall score has its interval');
     // robustness reports agreement per perturbation
     const rob = Object.values(details.robustness.subdimensions) as { breakdown?: Record<string, Record<string, unknown>> }[];
     assert.ok(rob.some((s) => s.breakdown?.perturbation && Object.keys(s.breakdown.perturbation).length === 13), 'agreement for each of the 13 perturbations');
