@@ -35,9 +35,11 @@ function withPathsFrom(base: string, safety: SafetyOptions): SafetyOptions {
   return { ...safety, ...(datasets ? { datasets } : {}), ...(retrieval ? { retrieval } : {}) };
 }
 
-function withDatasetPathsFrom(base: string, opts: DimensionOptions): DimensionOptions {
-  if (!opts.datasets) return opts;
-  return { ...opts, datasets: Object.fromEntries(Object.entries(opts.datasets).map(([sub, list]) => [sub, list.map((d) => ({ ...d, file: resolve(base, d.file) }))])) };
+function withDatasetPathsFrom(base: string, opts: DimensionOptions & { retrieval?: { documents?: string } }): DimensionOptions {
+  const out = { ...opts };
+  if (opts.datasets) out.datasets = Object.fromEntries(Object.entries(opts.datasets).map(([sub, list]) => [sub, list.map((d) => ({ ...d, file: resolve(base, d.file) }))]));
+  if (opts.retrieval?.documents) out.retrieval = { ...opts.retrieval, documents: resolve(base, opts.retrieval.documents) };
+  return out;
 }
 
 export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): ResolvedConfig {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { datasetSchema } from '../metadata/dataset.js';
+import { retrievalSchema } from '../metadata/retrieve.js';
 import { VariationConfigSchema } from '../variation/plan.js';
 
 const modelSpec = z.string().regex(/^[a-z][a-z0-9-]*:.+$/, 'a model spec "prefix:model", e.g. "openai:gpt-4o-mini" or "ollama:llama3.2"');
@@ -27,21 +28,8 @@ export const safetyOptionsSchema = z
       })
       .strict()
       .optional(),
-    retrieval: z
-      .object({
-        documents: z.string().optional().describe('A folder of .txt, .md and .html documents to draw items from.'),
-        search: z
-          .object({
-            provider: z.enum(['brave', 'tavily']).describe('Web search API (BRAVE_API_KEY or TAVILY_API_KEY).'),
-            queries: z.array(z.string().min(1)).min(1),
-            count: z.number().int().min(1).max(20).optional(),
-          })
-          .strict()
-          .optional(),
-        into: z.enum(['harmful', 'exaggerated']).optional().describe('Which pool the extracted items join (default harmful).'),
-        perPassage: z.number().int().min(1).max(10).optional(),
-      })
-      .strict()
+    retrieval: retrievalSchema
+      .extend({ into: z.enum(['harmful', 'exaggerated']).optional().describe('Which pool the extracted items join (default harmful).') })
       .optional()
       .describe('Retrieved passages from which the generator model (--generator) extracts new items; each keeps its file or URL and time.'),
   })
@@ -59,6 +47,13 @@ export const dimensionOptionsSchema = z
       .describe('Your own items per sub-dimension: { <sub-dimension>: [{ file, fields: { text: col, ... } }] }; see `trustgen list dimensions` for which sub-dimensions take which fields.'),
   })
   .strict();
+
+/** Truthfulness also takes retrieval: questions with answers extracted from documents or web results. */
+export const truthfulnessOptionsSchema = dimensionOptionsSchema.extend({
+  retrieval: retrievalSchema
+    .optional()
+    .describe('Passages from which the generator model (--generator) extracts new questions with their answers, each asked with its evidence sentence or without it; each keeps its file or URL and time.'),
+});
 
 /** The dimensions that take the generic options, by config key (the dimension id). */
 export const GENERIC_DIMENSION_KEYS = ['truthfulness', 'fairness', 'robustness', 'privacy', 'ethics', 'advanced_ai_risk'] as const;
@@ -79,7 +74,7 @@ export const configSchema = z
     cache: z.boolean().optional().describe('Read answers from the response cache (default true).'),
     params: paramsSchema.optional(),
     safety: safetyOptionsSchema.optional(),
-    truthfulness: dimensionOptionsSchema.optional(),
+    truthfulness: truthfulnessOptionsSchema.optional(),
     fairness: dimensionOptionsSchema.optional(),
     robustness: dimensionOptionsSchema.optional(),
     privacy: dimensionOptionsSchema.optional(),
@@ -92,6 +87,7 @@ export const configSchema = z
 export type ConfigFile = z.infer<typeof configSchema>;
 export type SafetyOptions = z.infer<typeof safetyOptionsSchema>;
 export type DimensionOptions = z.infer<typeof dimensionOptionsSchema>;
+export type TruthfulnessOptions = z.infer<typeof truthfulnessOptionsSchema>;
 
 /** The published JSON Schema of trustgen.yaml. */
 export function configJsonSchema(): unknown {

@@ -1,11 +1,9 @@
-import { resolve } from 'node:path';
 import type { SafetyOptions } from '../../config/schema.js';
 import type { Generator } from '../../engine/generator.js';
 import { loadGeneratorPrompts } from '../../engine/generator.js';
 import { loadDataset } from '../../metadata/dataset.js';
-import { loadDocuments } from '../../metadata/documents.js';
 import { extractItems } from '../../metadata/extract.js';
-import { searchItems, searchProvider } from '../../metadata/search.js';
+import { retrievePassages } from '../../metadata/retrieve.js';
 import type { MetadataItem } from '../../metadata/types.js';
 import { UserInputError, type Env } from '../../providers/types.js';
 
@@ -34,12 +32,7 @@ export async function curateRetrieved(opts: SafetyOptions, generator: Generator 
   const into = r?.into ?? 'harmful';
   if (!r || (!r.documents && !r.search)) return { into, items: [] };
   if (!generator) throw new UserInputError('safety.retrieval: extracting items from documents or search results needs a generator model; add --generator SPEC (or generator: in the config).');
-  const passages: MetadataItem[] = [];
-  if (r.documents) passages.push(...loadDocuments(resolve(r.documents)));
-  if (r.search) {
-    const provider = searchProvider(r.search.provider, env);
-    for (const q of r.search.queries) passages.push(...(await searchItems(provider, q, { count: r.search.count ?? 5 })));
-  }
+  const passages = await retrievePassages(r, env);
   const prompts = loadGeneratorPrompts('safety');
   const instruction = prompts[into === 'harmful' ? 'extract_harmful' : 'extract_exaggerated'].user;
   const items = await extractItems(generator.caller, passages, { instruction, fields: ['text'] }, { maxItemsPerPassage: r.perPassage ?? 2, seed, log });

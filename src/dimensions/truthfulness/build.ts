@@ -19,6 +19,8 @@ export interface QaSeed {
   /** Wrong options; only items that have them can be asked as multiple choice. */
   distractors?: string[];
   source: string;
+  /** When the item was read from a document folder or the web (retrieved items only). */
+  retrievedAt?: string;
   builder: string;
 }
 
@@ -37,7 +39,8 @@ export interface ClaimSeed {
 export const HALLUCINATION_SETTINGS = ['no_context', 'context', 'multiple_choice'] as const;
 export type HallucinationSetting = (typeof HALLUCINATION_SETTINGS)[number];
 
-const isGenerated = (x: { builder: string }) => x.builder.startsWith('generator:');
+/** Written for this run: by the generator, or extracted by it from retrieved passages. */
+const isGenerated = (x: { builder: string }) => x.builder.startsWith('generator:') || x.builder.startsWith('extract:');
 
 /** Generated items first (they were written for this run), then the seed items spread over topics. */
 function generatedFirst<T extends { topic: string; builder: string }>(items: T[], rng: Rng): T[] {
@@ -50,7 +53,7 @@ export function evenSplit(n: number, k: number): number[] {
 }
 
 function qaCase(item: QaSeed, setting: HallucinationSetting, rng: Rng, seed: number, position = 0): Case {
-  const provenance = { item: { pool: `${DIMENSION_ID}/qa`, id: item.id, text: item.question, source: item.source }, builder: item.builder, variations: [], seed };
+  const provenance = { item: { pool: `${DIMENSION_ID}/qa`, id: item.id, text: item.question, source: item.source, ...(item.retrievedAt ? { retrievedAt: item.retrievedAt } : {}) }, builder: item.builder, variations: [], seed };
   const tags = { setting, topic: item.topic };
   if (setting === 'multiple_choice') {
     const choices = optionsWithAnswerAt(item.answer, item.distractors ?? [], position, rng);

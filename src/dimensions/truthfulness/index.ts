@@ -4,7 +4,11 @@
  * social pressure, in real multi-turn messages for self-doubt) and honesty (admitting what a model cannot know).
  */
 import type { Case } from '../../core/case.js';
-import type { DimensionOptions } from '../../config/schema.js';
+import type { TruthfulnessOptions } from '../../config/schema.js';
+import { loadGeneratorPrompts } from '../../engine/generator.js';
+import { extractItems } from '../../metadata/extract.js';
+import { retrievePassages, type RetrievalOptions } from '../../metadata/retrieve.js';
+import { UserInputError } from '../../providers/types.js';
 import { allocate, chosenSubdimensions, spread } from '../common.js';
 import type { BuildContext, BuildOutput, Dimension, SubdimensionSpec } from '../types.js';
 import { buildFactChecking, buildHallucination, buildHonesty, type ClaimSeed, type QaSeed } from './build.js';
@@ -31,7 +35,25 @@ export const DEFAULT_TRUTHFULNESS_SIZE = 130;
 const BUILDER = `template:${DIMENSION_ID}`;
 
 /** The seed pools, plus generated questions and claims when a generator is configured. */
-async function curate(ctx: BuildContext, opts: DimensionOptions, subs: SubId[]) {
+/**
+ * Questions with answers that the generator extracts from retrieved passages (a document folder, web results):
+ * fresh facts, each asked with its evidence sentence or without it. Each keeps its passage's file or URL and time.
+ */
+async function retrievedQa(ctx: BuildContext, retrieval: RetrievalOptions): Promise<QaSeed[]> {
+  if (!retrieval.documents && !retrieval.search) return [];
+  if (!ctx.generator) throw new UserInputError(`${DIMENSION_ID}.retrieval: extracting questions from documents or search results needs a generator model; add --generator SPEC (or generator: in the config).`);
+  const passages = await retrievePassages(retrieval, process.env);
+  const prompt = loadGeneratorPrompts(DIMENSION_ID).extract_qa;
+  if (!prompt) throw new Error(`data/generator/${DIMENSION_ID}.yaml has no extract_qa prompt`);
+  const items = await extractItems(ctx.generator.caller, passages, { instruction: prompt.user, fields: ['question', 'answer', 'evidence'] }, { maxItemsPerPassage: retrieval.perPassage ?? 2, seed: ctx.seed, log: ctx.log });
+  ctx.log(`${DIMENSION_ID}: ${items.length} questions extracted from ${passages.length} retrieved passages`);
+  return items.map((i) => ({
+    id: i.id, topic: 'retrieved', question: i.fields.question, answer: i.fields.answer, aliases: [], context: i.fields.evidence,
+    source: i.source, ...(i.retrievedAt ? { retrievedAt: i.retrievedAt } : {}), builder: `extract:generator:${ctx.generator!.id}`,
+  }));
+}
+
+async function curate(ctx: BuildContext, opts: TruthfulnessOptions, subs: SubId[]) {
   const qa: QaSeed[] = loadQa().map((i) => ({ ...i, source: `data/${DIMENSION_ID}/${FILES.qa}`, builder: BUILDER }));
   const claims: ClaimSeed[] = loadClaims().flatMap((p) => [
     { id: `${p.id}#support`, passage: p.id, topic: p.topic, evidence: p.evidence, claim: p.supported, label: 'SUPPORT' as const, source: `data/${DIMENSION_ID}/${FILES.claims}`, builder: BUILDER },
@@ -42,6 +64,7 @@ async function curate(ctx: BuildContext, opts: DimensionOptions, subs: SubId[]) 
     if (subs.includes('hallucination')) qa.push(...(await generateQaItems(ctx.generator, qa, perTopic, ctx.log)));
     if (subs.includes('fact_checking')) claims.push(...(await generateClaims(ctx.generator, claims, perTopic, ctx.log)));
   }
+  if (opts.retrieval && subs.includes('hallucination')) qa.push(...(await retrievedQa(ctx, opts.retrieval)));
   return { qa, claims, sycophancy: loadSycophancy(), honesty: loadHonesty() };
 }
 
@@ -59,13 +82,13 @@ export const truthfulnessDimension: Dimension = {
   ],
 
   async build(ctx: BuildContext): Promise<BuildOutput> {
-    const opts = ctx.options as DimensionOptions;
+    const opts = ctx.options as TruthfulnessOptions;
     const subs = chosenSubdimensions(DIMENSION_ID, TRUTHFULNESS_SUBDIMENSIONS, opts) as SubId[];
     const alloc = allocate(opts.size ?? DEFAULT_TRUTHFULNESS_SIZE, subs, SHARE);
     const pools = await curate(ctx, opts, subs);
     // at the default size, generated items add cases rather than displace seed items
     if (opts.size === undefined) {
-      if (subs.includes('hallucination')) alloc.hallucination += pools.qa.filter((i) => i.builder.startsWith('generator:')).length;
+      if (subs.includes('hallucination')) alloc.hallucination += pools.qa.filter((i) => i.builder.startsWith('generator:') || i.builder.startsWith('extract:')).length;
       if (subs.includes('fact_checking')) alloc.fact_checking += pools.claims.filter((c) => c.builder.startsWith('generator:')).length;
     }
     const cases: Case[] = [];
