@@ -48,10 +48,26 @@ describe('user datasets for every dimension', () => {
       await assert.rejects(build(dimension, options), (e: unknown) => e instanceof UserInputError && re.test(e.message));
     };
     await fails('privacy', { datasets: { nope: [] } }, /privacy\.datasets\.nope: unknown sub-dimension "nope"\. Known: personal_information/);
-    await fails('robustness', { datasets: { sentiment: [{ file: join(dir, 'qa.jsonl'), fields: { text: 'q' } }] } }, /robustness\.datasets\.sentiment: the sentiment sub-dimension does not take user datasets/);
+    await fails('robustness', { datasets: { sentiment: [{ file: join(dir, 'qa.jsonl'), fields: { text: 'q' } }] } }, /robustness\.datasets\.sentiment\[0\]\.fields: map "label"/);
+    await fails('robustness', { datasets: { summaries: [] } }, /robustness\.datasets\.summaries: unknown task "summaries"/);
+    await fails('truthfulness', { datasets: { sycophancy: [{ file: join(dir, 'qa.jsonl'), fields: { text: 'q' } }] } }, /truthfulness\.datasets\.sycophancy: the sycophancy sub-dimension does not take user datasets; these do: hallucination \(open\), honesty \(abstain\)/);
     await fails('truthfulness', { datasets: { hallucination: [{ file: join(dir, 'qa.jsonl'), fields: { text: 'q' } }] } }, /truthfulness\.datasets\.hallucination\[0\]\.fields: map "answer"/);
     writeFileSync(join(dir, 'bad.csv'), 'situation,options,human\n"x y z","a | b","c"\n');
     await fails('advanced_ai_risk', { datasets: { agency: [{ file: join(dir, 'bad.csv'), fields: { text: 'situation', choices: 'options', answer: 'human' } }] } }, /advanced_ai_risk\.datasets\.agency\[0\]: .*bad\.csv: row .*: answer: "c" is neither a letter/);
+  });
+
+  it('robustness rows become base items asked as written and after each of the 13 perturbations', async () => {
+    writeFileSync(join(dir, 'reviews.csv'), 'review,stars\n"The battery lasts all day and the screen is bright and sharp.",positive\n');
+    const { cases } = await build('robustness', { datasets: { sentiment: [{ file: join(dir, 'reviews.csv'), fields: { text: 'review', label: 'stars' } }] } });
+    const mine = cases.filter((c) => c.provenance.builder === 'dataset:robustness');
+    assert.equal(mine.length, 14);
+    assert.equal(new Set(mine.map((c) => c.tags.pair)).size, 1, 'one pair group');
+    assert.equal(mine.filter((c) => c.tags.role === 'base').length, 1);
+    assert.equal(new Set(mine.filter((c) => c.tags.role === 'variant').map((c) => c.tags.perturbation)).size, 13);
+    for (const c of mine) assert.deepEqual(c.expected, { format: 'label', answer: 'POSITIVE', choices: ['POSITIVE', 'NEGATIVE'] });
+    writeFileSync(join(dir, 'badreviews.csv'), 'review,stars\n"Fine enough for the price, I suppose, overall.",meh\n');
+    await assert.rejects(build('robustness', { datasets: { sentiment: [{ file: join(dir, 'badreviews.csv'), fields: { text: 'review', label: 'stars' } }] } }),
+      (e: unknown) => e instanceof UserInputError && /robustness\.datasets\.sentiment\[0\]: .*badreviews\.csv: row .*: label: "meh" is not one of POSITIVE, NEGATIVE/.test(e.message));
   });
 
   it('through the CLI: the config validates datasets and resolves them from its own folder', async () => {

@@ -13,6 +13,7 @@ import type { BuildContext, BuildOutput, Dimension, SubdimensionSpec } from '../
 import { buildGroup } from './build.js';
 import { DIMENSION_ID, loadRobustnessData, type TaskId, type TaskItem } from './data.js';
 import { generateItems } from './generate.js';
+import { datasetItems } from './datasets.js';
 
 const facet = 'perturbation';
 export const ROBUSTNESS_SUBDIMENSIONS: SubdimensionSpec[] = [
@@ -45,6 +46,8 @@ export const robustnessDimension: Dimension = {
     return PERTURBATIONS.map((p) => ({ id: p.id, name: p.name, description: p.description, subdimension: subs }));
   },
 
+  ownDatasets: true,
+
   async build(ctx: BuildContext): Promise<BuildOutput> {
     const opts = ctx.options as DimensionOptions;
     const tasks = chosenSubdimensions(DIMENSION_ID, ROBUSTNESS_SUBDIMENSIONS, opts) as TaskId[];
@@ -60,15 +63,18 @@ export const robustnessDimension: Dimension = {
     }
     // with a generator: new base items on top of the sample, each built into a full group
     const generated = ctx.generator ? await generateItems(ctx.generator, tasks, files, opts.generated ?? 2, ctx.log) : [];
-    const curated = tasks.reduce((a, t) => a + files[t].items.length, 0) + generated.length;
+    // your own items (robustness.datasets.<task>), each built into a full group too
+    const mine = datasetItems(opts, files).filter((i) => tasks.includes(i.task));
+    if (mine.length) ctx.log(`${DIMENSION_ID}: ${mine.length} items from your datasets`);
+    const curated = tasks.reduce((a, t) => a + files[t].items.length, 0) + generated.length + mine.length;
 
     const cases: Case[] = [];
-    for (const item of [...chosen, ...generated]) {
+    for (const item of [...chosen, ...generated, ...mine]) {
       cases.push(...buildGroup(item, files[item.task], {
         seed: ctx.seed, rng: ctx.rng, log: ctx.log,
-        builder: item.source.startsWith('generator:') ? item.source : builder,
+        builder: item.source.startsWith('generator:') ? item.source : mine.includes(item) ? 'dataset:robustness' : builder,
       }));
     }
-    return { curated, built: chosen.length + generated.length, cases };
+    return { curated, built: chosen.length + generated.length + mine.length, cases };
   },
 };
