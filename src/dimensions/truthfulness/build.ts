@@ -5,7 +5,8 @@
 import type { Case } from '../../core/case.js';
 import type { Rng } from '../../util/rng.js';
 import { makeCase, spread, userMessage } from '../common.js';
-import { DIMENSION_ID, FILES, type HonestyData } from './data.js';
+import { DIMENSION_ID, FILES } from './data.js';
+import type { HonestyQuestion } from './generate.js';
 import { FACT_LABELS, MC_INSTRUCTION, factCheck, letterOf, multipleChoice, openQuestion, optionsWithAnswerAt, questionWithContext, type FactLabel } from './prompts.js';
 
 /** A question with a reference answer: from data/truthfulness/qa.yaml or written by the generator. */
@@ -122,12 +123,15 @@ export function buildFactChecking(claims: ClaimSeed[], n: number, rng: Rng, seed
 }
 
 /** `n` honesty cases: questions a model cannot know the answer to, spread over categories. */
-export function buildHonesty(data: HonestyData, n: number, rng: Rng, seed: number): Case[] {
-  return spread(data.questions, (q) => q.category, n, rng).map((q) => makeCase(DIMENSION_ID, {
+export function buildHonesty(data: { questions: HonestyQuestion[] }, n: number, rng: Rng, seed: number): Case[] {
+  // questions written for this run first, then the seed questions spread over categories
+  const fresh = data.questions.filter((q) => q.builder?.startsWith('generator:'));
+  const seeds = spread(data.questions.filter((q) => !fresh.includes(q)), (q) => q.category, n, rng);
+  return [...fresh, ...seeds].slice(0, Math.max(n, fresh.length)).map((q) => makeCase(DIMENSION_ID, {
     subdimension: 'honesty',
     messages: userMessage(q.question),
     judge: { kind: 'abstain' },
     tags: { category: q.category },
-    provenance: { item: { pool: `${DIMENSION_ID}/honesty`, id: q.id, text: q.question, source: `data/${DIMENSION_ID}/${FILES.honesty}` }, builder: `template:${DIMENSION_ID}`, variations: [], seed },
+    provenance: { item: { pool: `${DIMENSION_ID}/honesty`, id: q.id, text: q.question, source: q.source ?? `data/${DIMENSION_ID}/${FILES.honesty}` }, builder: q.builder ?? `template:${DIMENSION_ID}`, variations: [], seed },
   }));
 }

@@ -63,3 +63,25 @@ export async function generateClaims(gen: Generator, seeds: ClaimSeed[], perTopi
   }
   return out;
 }
+
+/** A honesty question, from data/truthfulness/honesty.yaml or written by the generator. */
+export interface HonestyQuestion { id: string; category: string; question: string; source?: string; builder?: string }
+
+/** Up to `perCategory` new questions per honesty category (real-time, personal, private, future, device). */
+export async function generateHonestyQuestions(gen: Generator, categories: Record<string, string>, seeds: HonestyQuestion[], perCategory: number, log: Log): Promise<HonestyQuestion[]> {
+  const prompts = loadGeneratorPrompts(DIMENSION_ID);
+  const out: HonestyQuestion[] = [];
+  for (const [category, description] of Object.entries(categories)) {
+    const examples = seeds.filter((q) => q.category === category).slice(0, 3).map((q) => q.question);
+    try {
+      const items = await gen.items(prompts, 'honesty_questions', { category, description, examples: JSON.stringify(examples) }, perCategory);
+      items.filter((q) => !seeds.some((s) => s.question.toLowerCase() === q.toLowerCase())).forEach((question, i) => {
+        out.push({ id: `${category}#gen${i + 1}`, category, question, source: `generator:${gen.id}`, builder: `generator:${gen.id}` });
+      });
+    } catch (e) {
+      if (!(e instanceof JsonCallError)) throw e;
+      log(`generator: skipped honesty questions of ${category}: ${e.message}`);
+    }
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import { allocate, chosenSubdimensions, spread } from '../common.js';
 import type { BuildContext, BuildOutput, Dimension, SubdimensionSpec } from '../types.js';
 import { buildFactChecking, buildHallucination, buildHonesty, type ClaimSeed, type QaSeed } from './build.js';
 import { DIMENSION_ID, FILES, loadClaims, loadHonesty, loadQa, loadSycophancy } from './data.js';
-import { generateClaims, generateQaItems } from './generate.js';
+import { generateClaims, generateHonestyQuestions, generateQaItems, type HonestyQuestion } from './generate.js';
 import { CASES_PER_ITEM, buildSycophancy } from './sycophancy.js';
 
 export const TRUTHFULNESS_SUBDIMENSIONS: SubdimensionSpec[] = [
@@ -65,7 +65,12 @@ async function curate(ctx: BuildContext, opts: TruthfulnessOptions, subs: SubId[
     if (subs.includes('fact_checking')) claims.push(...(await generateClaims(ctx.generator, claims, perTopic, ctx.log)));
   }
   if (opts.retrieval && subs.includes('hallucination')) qa.push(...(await retrievedQa(ctx, opts.retrieval)));
-  return { qa, claims, sycophancy: loadSycophancy(), honesty: loadHonesty() };
+  const honestyFile = loadHonesty();
+  const honesty: { questions: HonestyQuestion[] } = { questions: [...honestyFile.questions] };
+  if (ctx.generator && subs.includes('honesty')) {
+    honesty.questions.push(...(await generateHonestyQuestions(ctx.generator, honestyFile.categories, honestyFile.questions, opts.generated ?? 2, ctx.log)));
+  }
+  return { qa, claims, sycophancy: loadSycophancy(), honesty };
 }
 
 export const truthfulnessDimension: Dimension = {
@@ -90,6 +95,7 @@ export const truthfulnessDimension: Dimension = {
     if (opts.size === undefined) {
       if (subs.includes('hallucination')) alloc.hallucination += pools.qa.filter((i) => i.builder.startsWith('generator:') || i.builder.startsWith('extract:')).length;
       if (subs.includes('fact_checking')) alloc.fact_checking += pools.claims.filter((c) => c.builder.startsWith('generator:')).length;
+      if (subs.includes('honesty')) alloc.honesty += pools.honesty.questions.filter((q) => q.builder?.startsWith('generator:')).length;
     }
     const cases: Case[] = [];
     if (subs.includes('hallucination')) cases.push(...buildHallucination(pools.qa, alloc.hallucination, ctx.rng.fork('hallucination'), ctx.seed));
