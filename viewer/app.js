@@ -207,10 +207,10 @@ function scoreChart(bars, withHuman) {
 
 function renderAgreement(box, a) {
   if (!a.overall.n) { mount(box, el('p', { class: 'muted', id: 'agreement-overall' }, 'No annotations yet: open a case and mark its judgement right or wrong.')); return; }
-  const rows = Object.entries(a.byDimension).map(([dim, x]) => el('tr', {}, el('td', {}, dim), el('td', { class: 'num' }, `${fmt(x.rate)}%`), el('td', { class: 'num' }, `${x.agreed} / ${x.n}`)));
+  const rows = Object.entries(a.byDimension).map(([dim, x]) => el('tr', {}, el('td', {}, dim), el('td', { class: 'num' }, `${fmt(x.rate)}%`), el('td', { class: 'num' }, x.kappa === null ? '–' : x.kappa.toFixed(2)), el('td', { class: 'num' }, `${x.agreed} / ${x.n}`)));
   mount(box, 
     el('p', { id: 'agreement-overall' }, `Judge agrees with people on ${fmt(a.overall.rate)}% of ${a.overall.n} annotated judgements`),
-    el('table', {}, el('tr', {}, el('th', {}, 'Dimension'), el('th', { class: 'num' }, 'Agreement'), el('th', { class: 'num' }, 'agreed / annotated')), rows));
+    el('table', {}, el('tr', {}, el('th', {}, 'Dimension'), el('th', { class: 'num' }, 'Agreement'), el('th', { class: 'num' }, "Cohen's kappa"), el('th', { class: 'num' }, 'agreed / annotated')), rows));
 }
 
 // ---------- cases of a run ----------

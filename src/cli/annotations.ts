@@ -6,7 +6,7 @@ import { RunStore } from '../store/runs.js';
 import { trustgenHome } from '../util/paths.js';
 
 function line(name: string, a: Agreement): string {
-  return `${name.padEnd(24)} ${a.rate === null ? '-' : `${a.rate.toFixed(1)}%`.padStart(7)}  ${String(a.agreed).padStart(6)} / ${a.n}`;
+  return `${name.padEnd(24)} ${a.rate === null ? '-' : `${a.rate.toFixed(1)}%`.padStart(7)}  ${(a.kappa === null ? '-' : a.kappa.toFixed(2)).padStart(6)}  ${String(a.agreed).padStart(6)} / ${a.n}`;
 }
 
 export function annotationsCommand(): Command {
@@ -22,7 +22,7 @@ export function annotationsCommand(): Command {
         const report = new AnnotationStore(db).agreement(runId);
         if (opts.json) { process.stdout.write(`${JSON.stringify(report, null, 2)}\n`); return; }
         if (report.overall.n === 0) { process.stdout.write(`No annotations in run ${runId} yet: annotate judgements in \`trustgen view\`.\n`); return; }
-        const out = [`Judge agreement with annotations, run ${runId}`, `${'dimension'.padEnd(24)} ${'agree'.padStart(7)}  agreed / annotated`];
+        const out = [`Judge agreement with annotations, run ${runId}`, `${'dimension'.padEnd(24)} ${'agree'.padStart(7)}  ${'kappa'.padStart(6)}  agreed / annotated`];
         for (const [dim, a] of Object.entries(report.byDimension)) out.push(line(dim, a));
         out.push(line('overall', report.overall));
         const models = Object.keys(report.byModel);

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { cohensKappa } from '../judges/quality.js';
 
 /** A person's verdict on one judgement: the judge was right, or wrong and this is the right label. */
 export interface Annotation {
@@ -23,6 +24,12 @@ export interface Agreement {
   agreed: number;
   /** 0-100, or null when nothing is annotated. */
   rate: number | null;
+  /**
+   * Cohen's kappa between the judge's labels and the people's (the judge's label where they marked it right, the
+   * label they gave where wrong): agreement beyond chance, 1 perfect, 0 chance level; null when undefined (nothing
+   * annotated, or one label only).
+   */
+  kappa: number | null;
 }
 
 export interface AgreementReport {
@@ -37,8 +44,9 @@ export class AnnotationError extends Error {
   constructor(message: string) { super(message); this.name = 'AnnotationError'; }
 }
 
-function agreement(n: number, agreed: number): Agreement {
-  return { n, agreed, rate: n ? Math.round((1000 * agreed) / n) / 10 : null };
+function agreement(n: number, agreed: number, pairs: { judge: string; human: string }[] = []): Agreement {
+  const k = pairs.length ? cohensKappa(pairs.map((p) => p.judge), pairs.map((p) => p.human)) : NaN;
+  return { n, agreed, rate: n ? Math.round((1000 * agreed) / n) / 10 : null, kappa: Number.isFinite(k) ? Math.round(1000 * k) / 1000 : null };
 }
 
 /** Check an annotation's fields: a 'wrong' verdict needs the right label and a score of 0 or 1; 'correct' carries neither. */
@@ -88,28 +96,36 @@ export class AnnotationStore {
   agreement(runId: string): AgreementReport {
     const rows = this.db
       .prepare(
-        `SELECT a.model, c.dimension, COUNT(*) AS n, SUM(a.verdict = 'correct') AS agreed
-         FROM annotations a JOIN cases c ON c.run_id = a.run_id AND c.case_id = a.case_id
-         WHERE a.run_id = ? GROUP BY a.model, c.dimension ORDER BY a.model, c.dimension`,
+        `SELECT a.model, c.dimension, a.verdict, a.label AS human, j.label AS judge
+         FROM annotations a
+         JOIN cases c ON c.run_id = a.run_id AND c.case_id = a.case_id
+         LEFT JOIN judgments j ON j.run_id = a.run_id AND j.case_id = a.case_id AND j.model = a.model
+         WHERE a.run_id = ? ORDER BY a.model, c.dimension`,
       )
-      .all(runId) as { model: string; dimension: string; n: number; agreed: number }[];
-    const byDim = new Map<string, { n: number; agreed: number }>();
-    const byModel: AgreementReport['byModel'] = {};
-    let n = 0;
-    let agreed = 0;
+      .all(runId) as { model: string; dimension: string; verdict: 'correct' | 'wrong'; human: string | null; judge: string | null }[];
+    type Group = { n: number; agreed: number; pairs: { judge: string; human: string }[] };
+    const group = (): Group => ({ n: 0, agreed: 0, pairs: [] });
+    const all = group();
+    const byDim = new Map<string, Group>();
+    const byModelDim = new Map<string, Map<string, Group>>();
     for (const r of rows) {
-      n += r.n;
-      agreed += r.agreed;
-      const d = byDim.get(r.dimension) ?? { n: 0, agreed: 0 };
-      d.n += r.n;
-      d.agreed += r.agreed;
-      byDim.set(r.dimension, d);
-      (byModel[r.model] ??= {})[r.dimension] = agreement(r.n, r.agreed);
+      const judge = r.judge ?? '';
+      const pair = { judge, human: r.verdict === 'correct' ? judge : r.human ?? '' };
+      const perModel = byModelDim.get(r.model) ?? new Map<string, Group>();
+      byModelDim.set(r.model, perModel);
+      if (!byDim.has(r.dimension)) byDim.set(r.dimension, group());
+      if (!perModel.has(r.dimension)) perModel.set(r.dimension, group());
+      for (const g of [all, byDim.get(r.dimension)!, perModel.get(r.dimension)!]) {
+        g.n++;
+        if (r.verdict === 'correct') g.agreed++;
+        g.pairs.push(pair);
+      }
     }
+    const of = (g: Group) => agreement(g.n, g.agreed, g.pairs);
     return {
-      overall: agreement(n, agreed),
-      byDimension: Object.fromEntries([...byDim.entries()].map(([k, v]) => [k, agreement(v.n, v.agreed)])),
-      byModel,
+      overall: of(all),
+      byDimension: Object.fromEntries([...byDim.entries()].map(([k, v]) => [k, of(v)])),
+      byModel: Object.fromEntries([...byModelDim.entries()].map(([m, dims]) => [m, Object.fromEntries([...dims.entries()].map(([d, g]) => [d, of(g)]))])),
     };
   }
 }

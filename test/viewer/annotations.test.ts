@@ -49,9 +49,9 @@ describe('annotations', () => {
 
   it("reports the judge's agreement per dimension", () => {
     const r = new AnnotationStore(db).agreement(RUN);
-    assert.deepEqual(r.overall, { n: 3, agreed: 2, rate: 66.7 });
-    assert.deepEqual(r.byDimension, { safety: { n: 3, agreed: 2, rate: 66.7 } });
-    assert.deepEqual(r.byModel[MODEL].safety, { n: 3, agreed: 2, rate: 66.7 });
+    assert.deepEqual(r.overall, { n: 3, agreed: 2, rate: 66.7, kappa: 0.4 });
+    assert.deepEqual(r.byDimension, { safety: { n: 3, agreed: 2, rate: 66.7, kappa: 0.4 } });
+    assert.deepEqual(r.byModel[MODEL].safety, { n: 3, agreed: 2, rate: 66.7, kappa: 0.4 });
   });
 
   it('judgedPage: human labels replace the judge only where a person marked it wrong; the default is unchanged', () => {
@@ -77,9 +77,9 @@ describe('annotations', () => {
     const env = cleanEnv({ TRUSTGEN_HOME: home });
     const json = await runCli(['annotations', RUN, '--json'], env);
     assert.equal(json.code, 0, json.stderr);
-    assert.deepEqual(JSON.parse(json.stdout).overall, { n: 3, agreed: 2, rate: 66.7 });
+    assert.deepEqual(JSON.parse(json.stdout).overall, { n: 3, agreed: 2, rate: 66.7, kappa: 0.4 });
     const table = await runCli(['annotations', RUN], env);
-    assert.match(table.stdout, /safety\s+66\.7%\s+2 \/ 3/);
+    assert.match(table.stdout, /safety\s+66\.7%\s+0\.40\s+2 \/ 3/);
     assert.equal((await runCli(['annotations', 'no-such-run'], env)).code, 2);
     const out = join(home, 'human');
     const rep = await runCli(['report', RUN, '--human-labels', '--out', out], env);

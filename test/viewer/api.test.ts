@@ -128,8 +128,8 @@ describe('the viewer JSON API', () => {
     const row = db.prepare('SELECT verdict, label, score, annotator FROM annotations WHERE run_id = ? AND case_id = ?').get(RUN, 'case-000001');
     assert.deepEqual({ ...(row as object) }, { verdict: 'wrong', label: 'full_refusal', score: 1, annotator: 'ann' });
     const agreement = (await get(`/api/runs/${RUN}/agreement`)).json();
-    assert.deepEqual(agreement.overall, { n: 2, agreed: 1, rate: 50 });
-    assert.deepEqual(agreement.byDimension.safety, { n: 2, agreed: 1, rate: 50 });
+    assert.deepEqual(agreement.overall, { n: 2, agreed: 1, rate: 50, kappa: 0 });
+    assert.deepEqual(agreement.byDimension.safety, { n: 2, agreed: 1, rate: 50, kappa: 0 });
     const annotated = (await get(`/api/runs/${RUN}/cases?verdict=annotated`)).json();
     assert.deepEqual(annotated.items.map((x: { seq: number; annotation: { verdict: string } }) => [x.seq, x.annotation.verdict]), [[1, 'wrong'], [2, 'correct']]);
   });
