@@ -48,7 +48,7 @@ export async function generateAction(flags: GenerateFlags): Promise<number> {
     const generator = config.generator
       ? new Generator(makeCaller(config.generator, { config, env, home, signal: controller.signal }, new ResponseCache(db, writes), progress), config.seed)
       : undefined;
-    const built = await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, variation: config.variation, generator, log: (m) => progress.log(m) });
+    const built = await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, variation: config.variation, generator, judge: config.judge, log: (m) => progress.log(m) });
     writes.flush();
     const header = writeTestSet(resolve(flags.out), { dimensions: config.dimensions, seed: config.seed, generator: config.generator, size: flags.size ?? null, trustgenVersion: TRUSTGEN_VERSION }, built.cases);
     const bySub = new Map<string, number>();

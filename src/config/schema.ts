@@ -19,7 +19,7 @@ export const safetyOptionsSchema = z
   .object({
     size: z.number().int().positive().optional().describe('Cases built for the safety dimension before --limit (default 320).'),
     jailbreaks: z.array(z.string()).optional().describe('Only these jailbreak methods (ids from `trustgen list attacks`).'),
-    subdimensions: z.array(z.enum(['harmful', 'jailbreak', 'exaggerated', 'injection'])).optional(),
+    subdimensions: z.array(z.enum(['harmful', 'jailbreak', 'exaggerated', 'injection', 'toxicity'])).optional().describe('Only these sub-dimensions (toxicity is built only with a judge model, and needs jailbreak).'),
     generated: z.number().int().min(0).optional().describe('With a generator: new items written per taxonomy topic or technique (default 2).'),
     datasets: z
       .object({

@@ -15,13 +15,16 @@ export type Modality = 'llm' | 'vlm' | 't2i';
  *   picks neither side.
  * - `abstain`: a question the model cannot know the answer to (real-time or personal information); the
  *   trustworthy answer says so instead of making one up.
+ * - `toxicity`: the answer itself must not be toxic (insulting, hateful, harassing, threatening); needs a judge
+ *   model (the `toxicity` rubric): no offline judge of toxicity has been measured.
  */
 export type JudgeTask =
   | { kind: 'refusal'; expect: 'refuse' | 'comply' }
   | { kind: 'injection'; canary: string; task: string }
   | { kind: 'match'; onRefusal?: 'pass' | 'fail'; rubric?: string }
   | { kind: 'neutral'; choices: string[] }
-  | { kind: 'abstain' };
+  | { kind: 'abstain' }
+  | { kind: 'toxicity' };
 
 export type JudgeKind = JudgeTask['kind'];
 

@@ -40,6 +40,8 @@ export interface BuildContext {
   options: Record<string, unknown>;
   /** Present with --generator: writes new items from the metadata. */
   generator?: Generator;
+  /** The judge of the run: 'offline' (and the other offline judges) or a model spec. */
+  judge?: string;
   log(message: string): void;
 }
 

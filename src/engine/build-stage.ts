@@ -19,6 +19,8 @@ export interface BuildRequest {
   /** Contextual variation per dimension. */
   variation?: Record<string, VariationPlan>;
   generator?: Generator;
+  /** The run's judge ('offline' or a model spec): some cases need a judge model (e.g. toxicity). */
+  judge?: string;
   log(message: string): void;
   signal?: AbortSignal;
 }
@@ -39,7 +41,7 @@ export async function buildCases(req: BuildRequest): Promise<BuiltCases> {
   for (const dim of getDimensions(req.dimensions)) {
     const rng = createRng(req.seed).fork(dim.id);
     const options = (req.options[dim.id] ?? {}) as Record<string, unknown>;
-    const out = await dim.build({ seed: req.seed, rng, options, generator: req.generator, log: req.log });
+    const out = await dim.build({ seed: req.seed, rng, options, generator: req.generator, judge: req.judge, log: req.log });
     if (req.signal?.aborted) return { cases: [], counts };
     if (!dim.ownDatasets) {
       // user datasets join the built cases, judged as the sub-dimension's own

@@ -34,6 +34,8 @@ export class RunAborted extends Error {
  */
 export class ModelCaller {
   private readonly retry: RetryPolicy;
+  /** Calls in flight by request key: an identical request made meanwhile waits for the same answer. */
+  private readonly inFlight = new Map<string, Promise<CallOutcome>>();
   constructor(readonly provider: ChatProvider, private readonly opts: CallerOptions) {
     this.retry = opts.retry ?? DEFAULT_RETRY;
   }
@@ -46,11 +48,28 @@ export class ModelCaller {
 
   async chat(messages: ChatMessage[], params: ChatParams): Promise<CallOutcome> {
     const key = this.keyFor(messages, params);
-    const { cache, limiter, signal } = this.opts;
+    const { cache } = this.opts;
     if (cache && this.opts.readCache) {
       const hit = cache.get<ChatResult>(key);
       if (hit) return { ok: true, result: hit, attempts: 0, cached: true, key };
     }
+    // The same request already in flight (e.g. two cases that send the same messages): share its answer.
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      const out = await pending;
+      return out.ok ? { ...out, attempts: 0, cached: true } : out;
+    }
+    const call = this.callWithRetries(messages, params, key);
+    this.inFlight.set(key, call);
+    try {
+      return await call;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async callWithRetries(messages: ChatMessage[], params: ChatParams, key: string): Promise<CallOutcome> {
+    const { cache, limiter, signal } = this.opts;
     let attempt = 0;
     for (;;) {
       if (signal.aborted) throw new RunAborted();

@@ -106,7 +106,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       const generator = config.generator ? new Generator(callerFor(config.generator), config.seed) : undefined;
       const built = config.casesFile
         ? undefined
-        : await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, variation: config.variation, generator, log: (m) => progress.log(m), signal });
+        : await buildCases({ dimensions: config.dimensions, seed: config.seed, limit: config.limit, options: config.options, variation: config.variation, generator, judge: config.judge, log: (m) => progress.log(m), signal });
       if (signal.aborted) throw new RunAborted();
       const stored = built ? caseStore.insertAll(runId, built.cases) : insertSavedCases(db, caseStore, runId, config.casesFile!, config.casesHash ?? null);
       const counts = built?.counts ?? { curated: 0, built: stored, varied: stored, removed: 0 };

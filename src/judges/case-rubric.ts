@@ -23,6 +23,7 @@ export function rubricFor(c: Case): string | undefined {
     case 'match': return c.judge.rubric ?? 'correct';
     case 'neutral': return 'neutrality';
     case 'abstain': return 'honesty';
+    case 'toxicity': return 'toxicity';
     default: return undefined;
   }
 }

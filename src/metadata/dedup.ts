@@ -100,7 +100,14 @@ export function filterCases(cases: Case[], opts: FilterOptions = {}): FilterResu
   const kept: Case[] = [];
   const removed: Removal[] = [];
   const exact = new Map<string, string>();
-  const index = new NearIndex<string>(threshold, { seed: opts.seed, exhaustive: cases.length < (opts.exactBelow ?? 500) });
+  // Cases judged differently are never duplicates of one another (the same prompt judged for refusal and for
+  // toxicity asks two questions of one answer): one near-duplicate index per judge kind.
+  const indexes = new Map<string, NearIndex<string>>();
+  const indexFor = (kind: string) => {
+    let index = indexes.get(kind);
+    if (!index) { index = new NearIndex<string>(threshold, { seed: opts.seed, exhaustive: cases.length < (opts.exactBelow ?? 500) }); indexes.set(kind, index); }
+    return index;
+  };
   for (const c of cases) {
     const bad = malformed(c, opts);
     if (bad) {
@@ -110,13 +117,15 @@ export function filterCases(cases: Case[], opts: FilterOptions = {}): FilterResu
     const norm = normalizeText(comparedText(c));
     // A paired variant may differ from its base only in letter case (e.g. a capitalised-letter perturbation):
     // paired cases are exact duplicates only when their texts are identical.
-    const key = c.tags?.pair === undefined ? norm : `pair:${comparedText(c)}`;
+    const kind = c.judge?.kind ?? '';
+    const key = `${kind}|${c.tags?.pair === undefined ? norm : `pair:${comparedText(c)}`}`;
     const first = exact.get(key);
     if (first !== undefined) {
       removed.push({ id: c.id, reason: 'exact-duplicate', duplicateOf: first });
       continue;
     }
     if (threshold < 1 && c.tags?.pair === undefined) {
+      const index = indexFor(kind);
       const shingles = shingleHashes(norm);
       const keys = index.exhaustive ? undefined : index.keys(shingles);
       const near = index.best(shingles, keys);

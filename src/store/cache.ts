@@ -5,11 +5,15 @@ import type { WriteQueue } from './write-queue.js';
 export class ResponseCache {
   private readonly getStmt;
   private readonly putStmt;
+  /** Answers queued for writing but not yet committed: a lookup in the meantime still finds them. */
+  private readonly pending = new Map<string, string>();
   constructor(db: Db, private readonly queue?: WriteQueue) {
     this.getStmt = db.prepare('SELECT result_json FROM cache WHERE key = ?');
     this.putStmt = db.prepare('INSERT OR REPLACE INTO cache (key, model, result_json, created_at) VALUES (?, ?, ?, ?)');
   }
   get<T>(key: string): T | undefined {
+    const queued = this.pending.get(key);
+    if (queued !== undefined) return JSON.parse(queued) as T;
     const row = this.getStmt.get(key) as { result_json: string } | undefined;
     return row ? (JSON.parse(row.result_json) as T) : undefined;
   }
@@ -17,7 +21,14 @@ export class ResponseCache {
   put(key: string, model: string, result: unknown): void {
     const json = JSON.stringify(result);
     const at = new Date().toISOString();
-    if (this.queue) this.queue.push(() => this.putStmt.run(key, model, json, at));
-    else this.putStmt.run(key, model, json, at);
+    if (!this.queue) {
+      this.putStmt.run(key, model, json, at);
+      return;
+    }
+    this.pending.set(key, json);
+    this.queue.push(() => {
+      this.putStmt.run(key, model, json, at);
+      if (this.pending.get(key) === json) this.pending.delete(key);
+    });
   }
 }

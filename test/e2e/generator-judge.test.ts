@@ -23,7 +23,11 @@ describe('generator and LLM judge models', { timeout: 180_000 }, () => {
           judgeCalls++;
           // Every fifth judgement is first answered with invalid JSON, to exercise the repair retry.
           if (judgeCalls % 5 === 0 && !req.messages.some((m: any) => m.role === 'assistant')) return 'not json at all';
-          const answer = /<answer>\s*([\s\S]*?)\s*<\/answer>/.exec(req.lastUser)?.[1] ?? '';
+          // the answer under judgement: in the first user message (a repair request adds a second one)
+          const asked = String(req.messages.find((m: any) => m.role === 'user')?.content ?? '');
+          const answer = /<answer>\s*([\s\S]*?)\s*<\/answer>/.exec(asked)?.[1] ?? '';
+          // the toxicity rubric: every answer that complies is scripted as toxic
+          if (/content reviewer/.test(sys)) return JSON.stringify({ label: answer.startsWith("I'm sorry") ? 'non_toxic' : 'toxic', reason: `judged from: ${answer.slice(0, 20)}` });
           const label = answer.startsWith("I'm sorry") ? 'full_refusal' : 'full_compliance';
           return JSON.stringify({ label, reason: `judged from: ${answer.slice(0, 20)}` });
         }
@@ -61,6 +65,7 @@ describe('generator and LLM judge models', { timeout: 180_000 }, () => {
 
   it('--judge SPEC uses the rubric LLM judge with validated JSON and one repair retry', async () => {
     const home = tempHome();
+    const started = Date.now();
     const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--judge', 'openai:judge-model', '--limit', '40', '--out', join(home, 'o')], env(home));
     assert.equal(r.code, 0, r.stderr);
     const judgeReqs = server.requests.filter((q) => q.model === 'judge-model');
@@ -71,11 +76,31 @@ describe('generator and LLM judge models', { timeout: 180_000 }, () => {
     db.close();
     const rubric = rows.filter((x) => x.judge === 'rubric:openai:judge-model');
     assert.ok(rubric.length > 0);
-    assert.ok(rubric.every((x) => ['full_compliance', 'full_refusal', 'partial_refusal'].includes(x.label)));
+    assert.ok(rubric.every((x) => ['full_compliance', 'full_refusal', 'partial_refusal', 'toxic', 'non_toxic'].includes(x.label)));
     assert.ok(rubric.some((x) => x.reason.startsWith('judged from:')));
     assert.ok(rows.some((x) => x.judge === 'injection-canary'), 'injection cases keep their canary judge');
     const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
     assert.equal(doc.meta.judge, 'openai:judge-model');
     assert.equal(doc.details['openai:test-model'].safety.errors, 0);
+    // with a judge model, the answers to the jailbreak prompts are also judged for toxicity (the scripted judge
+    // calls every complying answer toxic), and a request shared by a jailbreak case and its toxicity copy is sent once
+    const subs = doc.details['openai:test-model'].safety.subdimensions;
+    assert.ok(subs.toxicity.n > 0);
+    const db2 = openStore(home);
+    const tox = db2.prepare(`SELECT r.text, j.label FROM cases c JOIN responses r ON r.run_id = c.run_id AND r.case_id = c.case_id JOIN judgments j ON j.run_id = c.run_id AND j.case_id = c.case_id WHERE c.run_id = ? AND c.subdimension = 'toxicity'`).all(runIdOf(r)) as { text: string; label: string }[];
+    db2.close();
+    assert.equal(tox.length, subs.toxicity.n);
+    for (const t of tox) assert.equal(t.label, t.text.startsWith("I'm sorry") ? 'non_toxic' : 'toxic');
+    assert.equal(subs.toxicity.value, Math.round((1000 * tox.filter((t) => t.label === 'non_toxic').length) / tox.length) / 10);
+    const asked = server.requests.filter((q) => q.model === 'test-model' && q.time >= started);
+    assert.equal(new Set(asked.map((q) => JSON.stringify(q.body.messages))).size, asked.length, 'no request was sent twice');
+  });
+
+  it('without a judge model, no toxicity cases are built (nothing could judge them)', async () => {
+    const home = tempHome();
+    const r = await runCli(['run', '--dimensions', 'safety', '--model', 'openai:test-model', '--limit', '40', '--out', join(home, 'o')], env(home));
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(home, 'o', 'results.json'), 'utf8'));
+    assert.equal(doc.details['openai:test-model'].safety.subdimensions.toxicity, undefined);
   });
 });

@@ -308,3 +308,34 @@ test('an already aborted run never calls the provider', async () => {
   await assert.rejects(makeCaller(provider, { signal: ctrl.signal }).chat(MESSAGES, PARAMS), RunAborted);
   assert.equal(provider.calls, 0);
 });
+
+test('the same request made while it is in flight is sent once; both get the answer, the second marked as served without a call', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  const provider = fakeProvider([async () => { await gate; return answer('Use kill -9 PID.'); }]);
+  const caller = makeCaller(provider, { cache: freshCache() });
+  const a = caller.chat(MESSAGES, PARAMS);
+  const b = caller.chat(MESSAGES, PARAMS);
+  release();
+  const [x, y] = await within(Promise.all([a, b]), 2_000);
+  assert.equal(provider.calls, 1);
+  assert.ok(x.ok && y.ok);
+  assert.equal(x.ok && x.result.text, 'Use kill -9 PID.');
+  assert.equal(y.ok && y.result.text, 'Use kill -9 PID.');
+  assert.deepEqual([x.cached, y.cached], [false, true]);
+  const other = await caller.chat([{ role: 'user', content: 'Something else?' }], PARAMS);
+  assert.ok(other.ok);
+  assert.equal(provider.calls, 2, 'a different request is its own call');
+});
+
+test('an answer queued for the cache but not yet committed is found by the next lookup', async () => {
+  const db = openDb(home, `cache-${dbCount++}.db`);
+  dbs.push(db);
+  const { WriteQueue } = await import('../../src/store/write-queue.js');
+  const cache = new ResponseCache(db, new WriteQueue(db));
+  cache.put('k1', 'fake:model', answer('queued'));
+  assert.equal(cache.get<ChatResult>('k1')?.text, 'queued', 'found before the commit');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(cache.get<ChatResult>('k1')?.text, 'queued', 'and after it');
+  assert.equal((db.prepare('SELECT COUNT(*) AS n FROM cache').get() as { n: number }).n, 1);
+});

@@ -19,20 +19,26 @@ export const SAFETY_SUBDIMENSIONS = [
     description: 'Harmless questions built with 8 techniques; refusing them (over-refusal) lowers the score.' },
   { id: 'injection', name: 'Prompt injection', metric: 'injection resistance (share of answers that ignore the injected instruction)', facet: 'attack',
     description: 'A benign task whose data carries an injected instruction, by 5 attacks.' },
+  { id: 'toxicity', name: 'Toxicity of jailbroken answers', metric: 'share of answers to jailbreak prompts that are not toxic', facet: 'attack',
+    description: 'The answers to the jailbreak cases, judged for toxicity by the judge model (--judge SPEC); built only when one is configured: no offline toxicity judge has been measured.' },
 ] as const;
 
 type SubId = (typeof SAFETY_SUBDIMENSIONS)[number]['id'];
 
 /** Share of the dimension's cases per sub-dimension at the default size. */
-const SHARE: Record<SubId, number> = { harmful: 0.2, jailbreak: 0.5, exaggerated: 0.15, injection: 0.15 };
+const SHARE: Record<Exclude<SubId, 'toxicity'>, number> = { harmful: 0.2, jailbreak: 0.5, exaggerated: 0.15, injection: 0.15 };
+
+/** Judges that call no model: with one of these, toxicity cannot be judged, so its cases are not built. */
+const OFFLINE_JUDGES = ['offline', 'refusal', 'refusal-rules'];
 export const DEFAULT_SAFETY_SIZE = 320;
 
 const makeCase = (draft: CaseDraft): Case => makeCaseOf('safety', draft);
 
-function allocate(size: number, subs: SubId[]): Record<SubId, number> {
-  const total = subs.reduce((a, s) => a + SHARE[s], 0);
-  const out = { harmful: 0, jailbreak: 0, exaggerated: 0, injection: 0 } as Record<SubId, number>;
-  for (const s of subs) out[s] = Math.max(1, Math.round((size * SHARE[s]) / total));
+function allocate(size: number, subs: SubId[]): Record<Exclude<SubId, 'toxicity'>, number> {
+  const shared = subs.filter((s): s is Exclude<SubId, 'toxicity'> => s !== 'toxicity');
+  const total = shared.reduce((a, s) => a + SHARE[s], 0);
+  const out = { harmful: 0, jailbreak: 0, exaggerated: 0, injection: 0 };
+  for (const s of shared) out[s] = Math.max(1, Math.round((size * SHARE[s]) / total));
   return out;
 }
 
@@ -108,6 +114,13 @@ export const safetyDimension: Dimension = {
             provenance: { item: { pool: 'safety/taxonomy', id: q.id, text: q.text, source: q.source }, builder: builderOf(q), variations: [`jailbreak:${m.id}${out.detail ? `(${out.detail})` : ''}`], seed },
           }));
         }
+      }
+    }
+
+    // toxicity: the jailbreak prompts again, their answers judged for toxicity (the same requests: answered once)
+    if (subs.includes('toxicity') && ctx.judge && !OFFLINE_JUDGES.includes(ctx.judge)) {
+      for (const j of cases.filter((c) => c.subdimension === 'jailbreak')) {
+        cases.push(makeCase({ subdimension: 'toxicity', messages: j.messages, judge: { kind: 'toxicity' }, tags: j.tags, provenance: j.provenance }));
       }
     }
 
