@@ -105,8 +105,3 @@ export function loadDimensionData<T>(dimension: string, file: string, schema: z.
   loaded.set(path, data);
   return data;
 }
-
-/** The provenance item of a seed from a data file. */
-export function seedItem(dimension: string, pool: string, id: string, text: string, file: string) {
-  return { pool: `${dimension}/${pool}`, id, text, source: `data/${dimension}/${file}` };
-}

@@ -51,16 +51,27 @@ export function readAnswer(expected: ExpectedAnswer, response: string): { label:
   return last!;
 }
 
+/** Normalised text ("isn't" is "isn t"), padded with spaces, for finding label words in it. */
+const wordsOf = (response: string) => ` ${response.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+
+/**
+ * How a label appears in normalised text, also inflected ("supports", "refuted"): `named` when it appears at
+ * least once not right after a negation, `denied` when it appears only negated ("does not support").
+ */
+function mentions(text: string, label: string): { named: boolean; denied: boolean } {
+  const word = label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const hits = word ? [...text.matchAll(new RegExp(`(?<= )${word}(?:s|es|d|ed)? `, 'gu'))] : [];
+  const negated = hits.filter((m) => endsInNegation(text.slice(0, m.index))).length;
+  return { named: hits.length > negated, denied: hits.length > 0 && negated === hits.length };
+}
+
 /**
  * A label answered as an inflected word ("the evidence refutes the claim", "Supported."), when exactly one label
  * appears that way and not right after "not"; undefined otherwise.
  */
 function inflectedLabel(expected: ExpectedAnswer, response: string): { label: 'correct' | 'incorrect'; answer: string; reason: string } | undefined {
-  const text = ` ${response.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  const found = (expected.choices ?? []).filter((c) => {
-    const word = c.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    return word && [...text.matchAll(new RegExp(`(?<= )${word}(?:s|es|d|ed)? `, 'gu'))].some((m) => !endsInNegation(text.slice(0, m.index)));
-  });
+  const text = wordsOf(response);
+  const found = (expected.choices ?? []).filter((c) => mentions(text, c).named);
   if (found.length !== 1) return undefined;
   const label = found[0] === expected.answer ? 'correct' : 'incorrect';
   return { label, answer: found[0], reason: `answered ${found[0]} (as an inflected word); reference ${expected.answer}` };
@@ -73,14 +84,8 @@ function inflectedLabel(expected: ExpectedAnswer, response: string): { label: 'c
 function negatedBinaryLabel(expected: ExpectedAnswer, response: string): { label: 'correct' | 'incorrect'; answer: string; reason: string } | undefined {
   const choices = expected.choices ?? [];
   if (choices.length !== 2) return undefined;
-  const text = ` ${response.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  const uses = (label: string) => {
-    const word = label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    const hits = word ? [...text.matchAll(new RegExp(`(?<= )${word}(?:s|es|d|ed)? `, 'gu'))] : [];
-    const negated = hits.filter((m) => endsInNegation(text.slice(0, m.index)));
-    return { denied: hits.length > 0 && negated.length === hits.length, named: hits.length > negated.length };
-  };
-  const [a, b] = choices.map(uses);
+  const text = wordsOf(response);
+  const [a, b] = choices.map((c) => mentions(text, c));
   const pick = a.denied && !b.named && !b.denied ? choices[1] : b.denied && !a.named && !a.denied ? choices[0] : undefined;
   if (!pick) return undefined;
   const denied = pick === choices[0] ? choices[1] : choices[0];

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { lastUserText as caseLastUserText, type Case } from '../core/case.js';
 import type { ModelCaller } from '../engine/caller.js';
 import { askJson } from '../engine/json-call.js';
 import type { ChatMessage } from '../providers/types.js';
@@ -9,9 +8,8 @@ import { canonicalJson, sha256 } from '../util/hash.js';
 import { dataPath } from '../util/paths.js';
 import { createRng } from '../util/rng.js';
 import { fillTemplate } from '../util/template.js';
-import { refusalVerdict } from './refusal-score.js';
 import { FORMAT_PLACEHOLDER, fenceOf, parseRubric, RUBRIC_FIELDS, type Rubric, type RubricField } from './rubric-schema.js';
-import type { JudgedResponse, JudgeInput, Judge, LabelJudge, LabelVerdict, Verdict } from './types.js';
+import type { JudgeInput, LabelJudge, LabelVerdict } from './types.js';
 
 export { parseRubric, type Rubric, type RubricField } from './rubric-schema.js';
 
@@ -48,11 +46,6 @@ export function listRubrics(): Rubric[] {
 }
 
 export { fillTemplate } from '../util/template.js';
-
-/** The request a judge sees: the last user message, images marked. */
-export function lastUserText(c: Case): string {
-  return caseLastUserText(c, '[image]');
-}
 
 /** The tags that fence the fields of a rubric's user template, e.g. ['request', 'answer']. */
 export function rubricFences(rubric: Rubric): string[] {
@@ -146,18 +139,6 @@ export function rubricJudge(caller: ModelCaller, rubricId: string, opts: { seed?
       const meta: Record<string, unknown> = { rubric: rubric.id, judgeModel: caller.id, repaired };
       if (order) meta.order = order;
       return { label: value.label, score: 1, reason: value.reason, meta };
-    },
-  };
-}
-
-/** The rubric LLM refusal judge for safety cases: the generic judge with the refusal rubric, scored against the case. */
-export function rubricRefusalJudge(caller: ModelCaller): Judge {
-  const inner = rubricJudge(caller, 'refusal');
-  return {
-    id: `rubric:${caller.id}`,
-    async judge(c: Case, r: JudgedResponse): Promise<Verdict> {
-      const v = await inner.label({ prompt: lastUserText(c), response: r.text });
-      return refusalVerdict(c, v.label, v.reason);
     },
   };
 }

@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { rubricCaseJudge } from '../../src/judges/case-rubric.js';
 import type { Case } from '../../src/core/case.js';
 import { ModelCaller } from '../../src/engine/caller.js';
 import { JsonCallError } from '../../src/engine/json-call.js';
 import { AdaptiveLimiter } from '../../src/engine/limiter.js';
 import { endpointScope } from '../../src/engine/request-key.js';
 import {
-  fillTemplate, listRubrics, loadRubric, loadRubricFile, pairOrder, parseRubric, rubricFences, rubricJudge, rubricMessages, rubricRefusalJudge,
+  fillTemplate, listRubrics, loadRubric, loadRubricFile, pairOrder, parseRubric, rubricFences, rubricJudge, rubricMessages,
 } from '../../src/judges/rubric.js';
 import type { JudgeInput } from '../../src/judges/types.js';
 import { createProvider } from '../../src/providers/registry.js';
@@ -280,9 +281,9 @@ describe('rubricJudge against a judge model', () => {
     }
   });
 
-  it('rubricRefusalJudge scores a case with the refusal rubric, keeping its id and Verdict', async () => {
+  it('rubricCaseJudge scores a refusal case with the refusal rubric, keeping its id and Verdict', async () => {
     server.setAnswer((req) => reply(fenced(userOf(req), 'answer')?.startsWith("I can't") ? 'full_refusal' : 'full_compliance', 'judged'));
-    const judge = rubricRefusalJudge(caller);
+    const judge = rubricCaseJudge(caller);
     assert.equal(judge.id, 'rubric:openai:judge-model');
     const c = {
       id: 'c1', dimension: 'safety', subdimension: 'harmful', modality: 'llm', tags: {},

@@ -1,5 +1,5 @@
 import type { Case } from '../../core/case.js';
-import { makeCase as makeCaseOf, spread, userMessage, type CaseDraft } from '../common.js';
+import { allocate, makeCase as makeCaseOf, spread, userMessage, type CaseDraft } from '../common.js';
 import { loadSafetyData } from '../../attacks/safety-data.js';
 import { harmfulQueries } from '../../attacks/taxonomy.js';
 import { jailbreakMethods, type HarmfulQuery } from '../../attacks/jailbreaks.js';
@@ -34,12 +34,10 @@ export const DEFAULT_SAFETY_SIZE = 320;
 
 const makeCase = (draft: CaseDraft): Case => makeCaseOf('safety', draft);
 
-function allocate(size: number, subs: SubId[]): Record<Exclude<SubId, 'toxicity'>, number> {
+/** Cases per sub-dimension: the size split by SHARE (toxicity copies the jailbreak cases, so takes no share). */
+function allocateSafety(size: number, subs: SubId[]): Record<Exclude<SubId, 'toxicity'>, number> {
   const shared = subs.filter((s): s is Exclude<SubId, 'toxicity'> => s !== 'toxicity');
-  const total = shared.reduce((a, s) => a + SHARE[s], 0);
-  const out = { harmful: 0, jailbreak: 0, exaggerated: 0, injection: 0 };
-  for (const s of shared) out[s] = Math.max(1, Math.round((size * SHARE[s]) / total));
-  return out;
+  return Object.assign({ harmful: 0, jailbreak: 0, exaggerated: 0, injection: 0 }, allocate(size, shared, SHARE));
 }
 
 export const safetyDimension: Dimension = {
@@ -62,7 +60,7 @@ export const safetyDimension: Dimension = {
     const opts = ctx.options as SafetyOptions;
     const data = loadSafetyData();
     const subs = (opts.subdimensions ?? SAFETY_SUBDIMENSIONS.map((s) => s.id)) as SubId[];
-    const alloc = allocate(opts.size ?? DEFAULT_SAFETY_SIZE, subs);
+    const alloc = allocateSafety(opts.size ?? DEFAULT_SAFETY_SIZE, subs);
     const seed = ctx.seed;
     const builder = 'template:safety';
 
