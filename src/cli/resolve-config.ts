@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { GENERIC_DIMENSION_KEYS, type DimensionOptions, type SafetyOptions } from '../config/schema.js';
+import { GENERIC_DIMENSION_KEYS } from '../config/schema.js';
 import { readTestSetHeader } from '../core/test-set.js';
 import { DEFAULTS, type ResolvedConfig } from '../engine/resolved-config.js';
 import { getDimensions } from '../dimensions/registry.js';
@@ -22,26 +22,20 @@ export interface RunFlags {
   cases?: string;
 }
 
-/** Merge trustgen.yaml (or --config) with flags (flags win) and defaults. Models may still be empty: the caller picks a default. */
+type WithPaths = { datasets?: Record<string, { file: string }[] | undefined>; retrieval?: { documents?: string } };
+
 /**
  * Dataset files and document folders named in a config file are relative to that file's folder (not to where
  * trustgen runs), and are stored absolute, so `--resume` finds them from anywhere.
  */
-function withPathsFrom(base: string, safety: SafetyOptions): SafetyOptions {
-  const datasets = safety.datasets
-    ? Object.fromEntries(Object.entries(safety.datasets).map(([pool, list]) => [pool, list?.map((d) => ({ ...d, file: resolve(base, d.file) }))]))
-    : undefined;
-  const retrieval = safety.retrieval?.documents ? { ...safety.retrieval, documents: resolve(base, safety.retrieval.documents) } : safety.retrieval;
-  return { ...safety, ...(datasets ? { datasets } : {}), ...(retrieval ? { retrieval } : {}) };
-}
-
-function withDatasetPathsFrom(base: string, opts: DimensionOptions & { retrieval?: { documents?: string } }): DimensionOptions {
+function withPathsFrom<T extends WithPaths>(base: string, opts: T): T {
   const out = { ...opts };
-  if (opts.datasets) out.datasets = Object.fromEntries(Object.entries(opts.datasets).map(([sub, list]) => [sub, list.map((d) => ({ ...d, file: resolve(base, d.file) }))]));
+  if (opts.datasets) out.datasets = Object.fromEntries(Object.entries(opts.datasets).map(([k, list]) => [k, list?.map((d) => ({ ...d, file: resolve(base, d.file) }))]));
   if (opts.retrieval?.documents) out.retrieval = { ...opts.retrieval, documents: resolve(base, opts.retrieval.documents) };
   return out;
 }
 
+/** Merge trustgen.yaml (or --config) with flags (flags win) and defaults. Models may still be empty: the caller picks a default. */
 export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): ResolvedConfig {
   const { config: file, file: configFile } = loadConfig(flags.config, cwd);
   /** A value from the config file that fails a check: the error names the file and the field. */
@@ -81,7 +75,7 @@ export function resolveRunConfig(flags: RunFlags, cwd = process.cwd()): Resolved
     params: { ...DEFAULTS.params, ...file.params },
     options: {
       ...(safety ? { safety } : {}),
-      ...Object.fromEntries(GENERIC_DIMENSION_KEYS.filter((k) => file[k]).map((k) => [k, configFile ? withDatasetPathsFrom(dirname(configFile), file[k]!) : file[k]])),
+      ...Object.fromEntries(GENERIC_DIMENSION_KEYS.filter((k) => file[k]).map((k) => [k, configFile ? withPathsFrom(dirname(configFile), file[k]!) : file[k]])),
     },
     ...(file.variation ? { variation: file.variation } : {}),
     ...(set ? { casesFile: resolve(cwd, flags.cases!), casesHash: set.header.hash } : {}),
