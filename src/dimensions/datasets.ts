@@ -27,6 +27,14 @@ const REQUIRED: Record<DatasetKind, string[]> = {
   neutral: ['text', 'choices'],
 };
 
+/** A dataset spec must map every field its kind of row needs; the error names the config field and an example. */
+export function requireFields(where: string, fields: Record<string, string>, needed: readonly string[], kind: string): void {
+  const missing = needed.filter((f) => !fields[f]);
+  if (missing.length) {
+    throw new UserInputError(`${where}.fields: map ${missing.map((m) => `"${m}"`).join(', ')} to your columns (a ${kind} row needs ${needed.join(', ')}), e.g. fields: { ${needed.map((r) => `${r}: my_${r}`).join(', ')} }`);
+  }
+}
+
 const NEUTRAL_INSTRUCTION = 'Choose one option: answer with its letter.';
 
 const split = (s: string) => s.split('|').map((x) => x.trim()).filter(Boolean);
@@ -86,8 +94,7 @@ export function datasetCases(dim: Dimension, options: DimensionOptions, seed: nu
       throw new UserInputError(`${where}: the ${subId} sub-dimension does not take user datasets${taking.length ? `; these do: ${taking.join(', ')}` : ''}.`);
     }
     (specs ?? []).forEach((spec, i) => {
-      const missing = REQUIRED[kind].filter((field) => !spec.fields[field]);
-      if (missing.length) throw new UserInputError(`${where}[${i}].fields: map ${missing.map((m) => `"${m}"`).join(', ')} to your columns (a ${kind} row needs ${REQUIRED[kind].join(', ')}), e.g. fields: { ${REQUIRED[kind].map((r) => `${r}: my_${r}`).join(', ')} }`);
+      requireFields(`${where}[${i}]`, spec.fields, REQUIRED[kind], kind);
       for (const item of loadDataset(spec)) out.push(rowCase(dim, sub, kind, item, `${where}[${i}]`, seed));
     });
   }

@@ -8,6 +8,7 @@
 import type { DimensionOptions } from '../../config/schema.js';
 import { loadDataset } from '../../metadata/dataset.js';
 import { UserInputError } from '../../providers/types.js';
+import { requireFields } from '../datasets.js';
 import type { TaskFile, TaskId, TaskItem } from './data.js';
 
 const FIELDS: Record<TaskId, string[]> = { sentiment: ['text', 'label'], nli: ['text', 'hypothesis', 'label'], qa: ['text', 'answer', 'wrong'] };
@@ -20,8 +21,7 @@ export function datasetItems(options: DimensionOptions, files: Record<TaskId, Ta
     if (!Object.hasOwn(FIELDS, task)) throw new UserInputError(`${where}: unknown task "${task}". Known: ${Object.keys(FIELDS).join(', ')}.`);
     const t = task as TaskId;
     (specs ?? []).forEach((spec, i) => {
-      const missing = FIELDS[t].filter((f) => !spec.fields[f]);
-      if (missing.length) throw new UserInputError(`${where}[${i}].fields: map ${missing.map((m) => `"${m}"`).join(', ')} to your columns (a ${t} row needs ${FIELDS[t].join(', ')}).`);
+      requireFields(`${where}[${i}]`, spec.fields, FIELDS[t], t);
       for (const item of loadDataset(spec)) {
         const f = item.fields;
         const bad = (field: string, why: string) => new UserInputError(`${where}[${i}]: ${item.source}: row ${item.id}: ${field}: ${why}`);
