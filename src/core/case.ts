@@ -87,6 +87,11 @@ export function messageText(m: ChatMessage, imageMark?: string): string {
   return m.content.map((p) => (p.type === 'text' ? p.text : imageMark ?? '')).filter(Boolean).join('\n');
 }
 
+/** A conversation as text: each turn but the system prompt, as "[role] text", separated by blank lines. */
+export function conversationText(c: Pick<Case, 'messages'>, imageMark?: string): string {
+  return (c.messages ?? []).filter((m) => m.role !== 'system').map((m) => `[${m.role}] ${messageText(m, imageMark)}`).join('\n\n');
+}
+
 /** The text of a case's last user message, or '' when it has none. */
 export function lastUserText(c: Pick<Case, 'messages'>, imageMark?: string): string {
   const msgs = c.messages ?? [];

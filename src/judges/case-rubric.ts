@@ -1,4 +1,4 @@
-import { messageText, type Case } from '../core/case.js';
+import { conversationText, messageText, type Case } from '../core/case.js';
 import type { ModelCaller } from '../engine/caller.js';
 import { readAnswer, referenceText } from './answer-judges.js';
 import { loadRubric, rubricJudge } from './rubric.js';
@@ -13,7 +13,7 @@ import type { JudgedResponse, Judge, JudgeInput, LabelJudge, Verdict } from './t
 export function requestText(c: Pick<Case, 'messages'>): string {
   const turns = c.messages.filter((m) => m.role !== 'system');
   if (turns.length <= 1) return turns.length ? messageText(turns[0], '[image]') : '';
-  return turns.map((m) => `[${m.role}] ${messageText(m, '[image]')}`).join('\n\n');
+  return conversationText(c, '[image]');
 }
 
 /** The rubric an LLM judge uses for a case: the case's own choice, else the default for its kind. */

@@ -7,7 +7,7 @@
  * metric) are near duplicates by design: only exact duplicates of them are removed. Near duplicates: Jaccard similarity of word 3-shingles, found by MinHash + LSH
  * banding (fixed seed) and confirmed exactly.
  */
-import { lastUserText, messageText, type Case } from '../core/case.js';
+import { conversationText, lastUserText, messageText, type Case } from '../core/case.js';
 import { NearIndex, normalizeText, shingleHashes } from './minhash.js';
 
 export type RemovalReason =
@@ -54,9 +54,8 @@ export { lastUserText, messageText } from '../core/case.js';
 
 /** The text duplicates are found by: the last user message, or the whole exchange of a conversation. */
 export function comparedText(c: Case): string {
-  const turns = (c.messages ?? []).filter((m) => m.role !== 'system');
-  if (turns.length <= 1 || !turns.some((m) => m.role === 'assistant')) return lastUserText(c);
-  return turns.map((m) => `${m.role}: ${messageText(m)}`).join('\n');
+  if (!(c.messages ?? []).some((m) => m.role === 'assistant')) return lastUserText(c);
+  return conversationText(c);
 }
 
 /** Why a case is malformed, or undefined when it is well-formed. */
